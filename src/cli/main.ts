@@ -1,0 +1,67 @@
+// chat-playbook: the command-line shell over the same engine and search as the widget.
+import { InputError, UsageError, writeErr, writeOut, type Command } from './io.ts';
+
+// Each command module is loaded only when used, so `audit` never pays for the search index.
+const commands: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./commands/audit.ts')).audit,
+  search: async () => (await import('./commands/search.ts')).search,
+  eval: async () => (await import('./commands/eval.ts')).evaluate,
+  'build-index': async () => (await import('./commands/build-index.ts')).buildIndex,
+  'check-library': async () => (await import('./commands/check-library.ts')).checkLibrary,
+};
+
+const mainUsage = `Usage: chat-playbook <command> [options]
+
+Commands:
+  audit <transcript.jsonl|-> [--config F] [--json] [--strict]   timing and checklist audit
+  search --library <file|dir> [--limit N] [--json] <text…>      ranked SOPs for a message
+  eval --library <file|dir> --queries <file.jsonl> [--learn-from F] [--json]
+  build-index --library <file|dir> --out <index.json>           validated library + index
+  check-library <file|dir>                                      validation and stale SOPs
+
+Run 'chat-playbook <command> --help' for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    writeOut(mainUsage);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    writeErr(`chat-playbook: unknown command '${name}'\n\n${mainUsage}`);
+    return 2;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    writeOut(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      writeErr(`chat-playbook ${name}: ${err.message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (err instanceof InputError) {
+      writeErr(`chat-playbook ${name}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+// Run when executed (dist/cli.js or tsx), not when imported by tests.
+const invokedPath = process.argv[1] ?? '';
+if (/cli\.js$|cli[\\/]main\.ts$/.test(invokedPath)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      writeErr(`chat-playbook: internal error: ${(err as Error).stack ?? String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}

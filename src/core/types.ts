@@ -1,0 +1,269 @@
+// Shared types of the engine. Everything here is plain data: no classes, no DOM, no I/O.
+// Times are epoch milliseconds (numbers) everywhere inside the engine; the boundary
+// (events.ts) turns the protocol's ISO strings or epoch numbers into them.
+
+export type Author = 'customer' | 'agent' | 'bot' | 'system';
+
+export interface Customer {
+  id?: string;
+  name?: string;
+  tier?: string;
+}
+
+export interface ChatStartedEvent {
+  type: 'chat.started';
+  chatId: string;
+  at: number;
+  customer?: Customer;
+  channel?: string;
+  /** Optional extension: the helpdesk's case/ticket reference. Defaults to the chat id. */
+  caseRef?: string;
+}
+
+export interface MessageEvent {
+  type: 'message';
+  chatId: string;
+  at: number;
+  id: string;
+  author: Author;
+  text: string;
+  internal: boolean;
+  hold: boolean;
+  agentId?: string;
+}
+
+export interface ChatClosedEvent {
+  type: 'chat.closed';
+  chatId: string;
+  at: number;
+}
+
+/**
+ * What the agent does in the widget, recorded as events so that the widget, the server
+ * and `audit` derive the checklist from one log. The timers ignore these (protocol.md:
+ * other types are ignored by the timers).
+ */
+export interface CheckEvent {
+  type: 'playbook.check';
+  chatId: string;
+  at: number;
+  item: string;
+  checked: boolean;
+  by?: string;
+  /** Required by the `qa` item: why this chat needs QA review. */
+  reason?: string;
+}
+
+export interface NoteEvent {
+  type: 'playbook.note';
+  chatId: string;
+  at: number;
+  text: string;
+  by?: string;
+}
+
+export interface ReplyUsedEvent {
+  type: 'playbook.reply';
+  chatId: string;
+  at: number;
+  sopId: string;
+  replyId: string;
+  /** True when every fill-in field was completed before insertion. */
+  filled: boolean;
+  by?: string;
+}
+
+export type PlaybookEvent = CheckEvent | NoteEvent | ReplyUsedEvent;
+export type ProtocolEvent = ChatStartedEvent | MessageEvent | ChatClosedEvent;
+export type ChatEvent = ProtocolEvent | PlaybookEvent;
+
+/** An event as a chat's timeline stores it: with its arrival sequence for stable ordering. */
+export interface SequencedEvent {
+  seq: number;
+  event: ChatEvent;
+}
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+export interface Thresholds {
+  firstResponseS: number;
+  firstResponseWarnS: number;
+  maxGapS: number;
+  gapWarnS: number;
+}
+
+export interface OverrideWhen {
+  tier?: string;
+  channel?: string;
+}
+
+export interface ThresholdOverride extends Partial<Thresholds> {
+  when: OverrideWhen;
+}
+
+export interface ChecklistItemDef {
+  id: string;
+  label: string;
+}
+
+export interface EscalationConfig {
+  /** Customer tiers that raise an escalation prompt as soon as the chat starts. */
+  tiers: string[];
+  /** A chat open longer than this (seconds) raises an escalation prompt. */
+  maxOpenS: number;
+}
+
+/** A validated team configuration (protocol.md "Threshold configuration", plus extensions). */
+export interface TeamConfig extends Thresholds {
+  /** Lower-cased, whitespace-collapsed. */
+  holdPhrases: string[];
+  overrides: ThresholdOverride[];
+  checklist: ChecklistItemDef[];
+  escalation: EscalationConfig;
+}
+
+/** The thresholds that apply to one chat after overrides. */
+export interface ChatRules extends Thresholds {
+  escalation: EscalationConfig;
+  checklist: ChecklistItemDef[];
+}
+
+// ---------------------------------------------------------------------------
+// Derived per-chat state (reduce) and readings (read / audit)
+
+export type EscalationKind = 'manager' | 'legal' | 'safety' | 'tier' | 'duration';
+
+export interface EscalationHit {
+  kind: EscalationKind;
+  at: number;
+  /** The customer's words that raised it (for manager/legal/safety). */
+  excerpt?: string;
+  messageId?: string;
+}
+
+export interface ManualMark {
+  checked: boolean;
+  at: number;
+  by?: string;
+  reason?: string;
+}
+
+export interface Note {
+  at: number;
+  text: string;
+  by?: string;
+}
+
+/** First sighting of an automatically detected checklist signal. */
+export interface Detection {
+  at: number;
+  messageId: string;
+}
+
+export interface ChatState {
+  chatId: string;
+  /** Start: earliest `at` of chat.started and message events. */
+  start: number;
+  /** Greatest `at` of chat.started and message events (audit's End for an open chat). */
+  lastAt: number;
+  startedSeen: boolean;
+  closedAt: number | null;
+  customer: Customer;
+  channel: string | undefined;
+  caseRef: string;
+  firstAgentAt: number | null;
+  firstAgentText: string | null;
+  /** Open waiting period's start, or null when the customer is not waiting. */
+  waitingSince: number | null;
+  /** Ended waiting periods, as [start, end] pairs in time order. */
+  periods: ReadonlyArray<readonly [number, number]>;
+  customerMessages: number;
+  agentMessages: number;
+  lastCustomerAt: number | null;
+  /** Content words of recent customer messages (for the `restate` suggestion). */
+  recentCustomerWords: ReadonlyArray<string>;
+  detected: Readonly<{
+    restate?: Detection;
+    expectations?: Detection;
+    anythingElse?: Detection;
+    close?: Detection;
+  }>;
+  snippet: { at: number; sopId: string; replyId: string } | null;
+  manual: Readonly<Record<string, ManualMark>>;
+  notes: ReadonlyArray<Note>;
+  /** Word-based escalation hits (manager / legal / safety), first of each kind. */
+  escalations: ReadonlyArray<EscalationHit>;
+}
+
+export type ClockState = 'ok' | 'warning' | 'breached' | 'met' | 'stopped';
+
+export interface ClockReading {
+  state: ClockState;
+  /** Whether the clock is counting now (the UI redraws it every second). */
+  running: boolean;
+  /** Milliseconds on the clock (frozen when not running). */
+  elapsedMs: number;
+  /** When the clock started counting, or null when idle. */
+  since: number | null;
+  /** True once this clock's threshold has been exceeded (kept after close). */
+  breached: boolean;
+  warnAtMs: number;
+  limitMs: number;
+}
+
+export type CheckSource = 'auto' | 'manual';
+
+export interface ChecklistEntry {
+  id: string;
+  label: string;
+  checked: boolean;
+  source: CheckSource | null;
+  at: number | null;
+  by?: string;
+  reason?: string;
+  /** The engine thinks this may be done and suggests the agent ticks it. */
+  suggested: boolean;
+  /** Whether the agent may tick/untick it (false for measured items such as `greet`). */
+  manual: boolean;
+}
+
+export interface ChatReading {
+  chatId: string;
+  firstResponse: ClockReading;
+  gap: ClockReading;
+  greetedByName: boolean;
+  checklist: ChecklistEntry[];
+  escalations: EscalationHit[];
+  /** Next instant (epoch ms) at which any state in this reading changes, or null. */
+  nextChangeAt: number | null;
+}
+
+/** Per-chat line of `audit --json` (protocol.md), plus the checklist. */
+export interface AuditChat {
+  chatId: string;
+  firstResponseS: number | null;
+  firstResponseBreached: boolean;
+  greetedByName: boolean;
+  longestGapS: number;
+  gapBreaches: number;
+  gapWarnings: number;
+  closed: boolean;
+  checklist: Record<string, boolean>;
+}
+
+export interface AuditSummary {
+  chats: number;
+  firstResponseBreaches: number;
+  gapBreaches: number;
+  greetedByName: number;
+  invalidLines: number;
+  duplicates: number;
+}
+
+export interface AuditReport {
+  chats: AuditChat[];
+  summary: AuditSummary;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -1,0 +1,59 @@
+// The SOP library as every part of the product sees it once loaded and validated
+// (shared/spec/sop-format.md). The JSON form and the Markdown-folder form load to these.
+
+export interface SopStep {
+  id: string;
+  text: string;
+  role?: string;
+  /** A time target as written, e.g. "5 minutes", "24 hours". */
+  within?: string;
+  /** Ids of replies (in the same SOP) this step uses. */
+  replies: string[];
+}
+
+export interface SopReply {
+  id: string;
+  title: string;
+  text: string;
+  shortcut?: string;
+}
+
+export interface SopEscalation {
+  triggers: string[];
+  to?: string;
+}
+
+export interface Sop {
+  id: string;
+  title: string;
+  version?: string;
+  owner?: string;
+  /** ISO dates (YYYY-MM-DD). */
+  effective?: string;
+  lastReviewed?: string;
+  reviewEveryMonths: number;
+  /** Empty = every channel. */
+  channels: string[];
+  purpose?: string;
+  scope?: string;
+  tags: string[];
+  triggers: string[];
+  steps: SopStep[];
+  escalation?: SopEscalation;
+  replies: SopReply[];
+  /** Free text kept from a Markdown `## Notes` section. */
+  notes?: string;
+}
+
+export interface SopLibrary {
+  format: 'sop-library/1';
+  sops: Sop[];
+}
+
+/** A validation problem, naming where it is. */
+export interface LibraryIssue {
+  file?: string;
+  sopId?: string;
+  field: string;
+  message: string;
+}
