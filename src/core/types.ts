@@ -181,8 +181,8 @@ export interface ChatState {
   customerMessages: number;
   agentMessages: number;
   lastCustomerAt: number | null;
-  /** Content words of recent customer messages (for the `restate` suggestion). */
-  recentCustomerWords: ReadonlyArray<string>;
+  /** Key words of recent customer messages, ` word word … ` (for the `restate` suggestion). */
+  recentCustomerWords: string;
   detected: Readonly<{
     restate?: Detection;
     expectations?: Detection;

@@ -1,0 +1,116 @@
+// A seeded generator of realistic chat transcripts (JSONL) for benchmarks and soak tests.
+// Chats overlap in time like a busy team's queue; a small share of lines arrive late,
+// repeat, or are broken, as they do from real webhooks.
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = ['Dana Lee', 'Sam Ortiz', 'Priya Nair', 'Zoë Martin', 'Kenji Sato', 'Amara Obi'];
+const CUSTOMER_LINES = [
+  'Hi, my order never arrived',
+  'I was charged twice for the same order',
+  "I can't log in to my account",
+  'The parcel arrived damaged, the box was crushed',
+  'I want to cancel my subscription',
+  'Where is my refund? It has been two weeks',
+  'Can I change the delivery address?',
+];
+const AGENT_LINES = [
+  'Hi {name}! Thanks for reaching out, I can help with that.',
+  'Let me check that for you.',
+  'Thanks for waiting. I can see the order here.',
+  "I'll have an answer within 10 minutes.",
+  'Is there anything else I can help with?',
+  'Thank you for chatting with us, your case reference is {ref}.',
+];
+
+export interface TranscriptOptions {
+  events: number;
+  seed?: number;
+  /** Share of lines moved a few positions later (0–1). */
+  lateShare?: number;
+  duplicateShare?: number;
+  invalidShare?: number;
+}
+
+/** Generates the lines of a transcript (without trailing newlines). */
+export function generateTranscript(options: TranscriptOptions): string[] {
+  const random = mulberry32(options.seed ?? 42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const t0 = Date.parse('2026-11-23T08:00:00.000Z');
+  const rows: Array<{ at: number; line: string }> = [];
+  let chat = 0;
+  while (rows.length < options.events) {
+    const chatId = `c-${String(chat++).padStart(7, '0')}`;
+    const name = pick(NAMES);
+    const first = name.split(' ')[0]!;
+    let at = t0 + Math.floor(random() * 8 * 3600_000);
+    const tier = random() < 0.1 ? 'vip' : 'standard';
+    rows.push({
+      at,
+      line: JSON.stringify({
+        type: 'chat.started',
+        chatId,
+        at: new Date(at).toISOString(),
+        customer: { id: `u-${chat}`, name, tier },
+        channel: random() < 0.3 ? 'mobile' : 'web',
+      }),
+    });
+    const messages = 8 + Math.floor(random() * 24);
+    for (let m = 0; m < messages && rows.length < options.events; m++) {
+      at += 3000 + Math.floor(random() * 140_000);
+      const roll = random();
+      const author = roll < 0.5 ? 'customer' : roll < 0.93 ? 'agent' : roll < 0.97 ? 'bot' : 'system';
+      const text =
+        author === 'customer'
+          ? pick(CUSTOMER_LINES)
+          : pick(AGENT_LINES).replace('{name}', first).replace('{ref}', chatId);
+      const event: Record<string, unknown> = {
+        type: 'message',
+        chatId,
+        id: `m${m}`,
+        at: random() < 0.5 ? new Date(at).toISOString() : at,
+        author,
+        text,
+      };
+      if (author === 'agent' && random() < 0.05) event.internal = true;
+      rows.push({ at, line: JSON.stringify(event) });
+    }
+    if (rows.length < options.events && random() < 0.9) {
+      at += 5000 + Math.floor(random() * 60_000);
+      rows.push({
+        at,
+        line: JSON.stringify({ type: 'chat.closed', chatId, at: new Date(at).toISOString() }),
+      });
+    }
+  }
+  rows.length = options.events;
+  rows.sort((a, b) => a.at - b.at);
+  const lines = rows.map((r) => r.line);
+  const swap = (i: number, j: number) => {
+    const tmp = lines[i]!;
+    lines[i] = lines[j]!;
+    lines[j] = tmp;
+  };
+  const n = lines.length;
+  for (let k = Math.floor(n * (options.lateShare ?? 0.01)); k > 0; k--) {
+    const i = Math.floor(random() * (n - 50));
+    swap(i, i + 1 + Math.floor(random() * 40));
+  }
+  for (let k = Math.floor(n * (options.duplicateShare ?? 0.005)); k > 0; k--) {
+    const i = Math.floor(random() * (n - 20));
+    lines[i + 1 + Math.floor(random() * 10)] = lines[i]!;
+  }
+  for (let k = Math.floor(n * (options.invalidShare ?? 0.001)); k > 0; k--) {
+    lines[Math.floor(random() * n)] = '{"type":"message","chatId":"broken"';
+  }
+  return lines;
+}

@@ -1,0 +1,196 @@
+// chat-playbook audit: the live engine run over transcripts (protocol.md "audit --json").
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AuditReport,
+  type AuditRun,
+  addEvent,
+  auditEvent,
+  auditInvalidLine,
+  auditReport,
+  type ChatTimeline,
+  createAuditRun,
+  createTimeline,
+  DEFAULT_CONFIG,
+  formatConfigErrors,
+  parseEventLine,
+  type TeamConfig,
+  validateConfig,
+} from '../../core/index.ts';
+import {
+  type Command,
+  InputError,
+  openInput,
+  parseCommandArgs,
+  progress,
+  UsageError,
+  writeErr,
+  writeOut,
+} from '../io.ts';
+import { formatAuditTable } from './audit-format.ts';
+
+const usage = `Usage: chat-playbook audit <transcript.jsonl|-> [--config thresholds.json] [--json] [--strict]
+
+Runs the live-chat clocks and checklist over a JSONL transcript (one event per line) and
+reports per chat: first response, greeting by name, longest wait, breaches and warnings.
+
+Options:
+  --config FILE  thresholds and overrides (shared/spec/protocol.md); defaults otherwise
+  --json         machine-readable output, exactly as protocol.md specifies
+  --strict       exit 1 if any line was invalid
+  -h, --help     show this help
+
+Invalid lines are reported on stderr as 'FILE: line N: reason' and skipped.`;
+
+export function loadConfigFile(path: string): TeamConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`${path}: cannot read configuration (${(err as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  const result = validateConfig(json);
+  if (!result.ok) {
+    const lines = formatConfigErrors(result.errors)
+      .split('\n')
+      .map((l) => `${path}: ${l}`);
+    throw new InputError(`invalid configuration\n${lines.join('\n')}`);
+  }
+  for (const warning of result.warnings) writeErr(`${path}: warning: ${warning}`);
+  return result.config;
+}
+
+/**
+ * Calls `onLine` for each line of the stream with its 1-based number. Splits on `\n` only;
+ * the byte-order mark of the first line is dropped. `copyTo` receives every chunk (to spool
+ * stdin for the replay pass).
+ */
+async function forEachLine(
+  path: string,
+  onLine: (line: string, lineNo: number) => void,
+  onChunk?: (chunk: string) => void,
+): Promise<void> {
+  const stream = openInput(path);
+  stream.setEncoding('utf8');
+  let rest = '';
+  let lineNo = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      onChunk?.(chunk);
+      let text = rest + chunk;
+      if (first) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      let start = 0;
+      let nl = text.indexOf('\n', start);
+      while (nl !== -1) {
+        onLine(text.slice(start, nl), ++lineNo);
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
+      rest = text.slice(start);
+    }
+  } catch (err) {
+    throw new InputError(`${path}: cannot read transcript (${(err as Error).message})`);
+  }
+  if (rest !== '') onLine(rest, ++lineNo);
+}
+
+/** Streams a transcript through the engine; the CLI and the benchmark both call this. */
+export async function auditTranscript(
+  path: string,
+  config: TeamConfig,
+  onInvalid: (line: number, error: string) => void = () => {},
+  onProgress: (lines: number) => void = () => {},
+): Promise<AuditReport> {
+  const run: AuditRun = createAuditRun(config);
+  // Stdin cannot be read twice: keep a copy in case a chat needs the replay pass.
+  let spool: { path: string; fd: number } | null = null;
+  if (path === '-') {
+    const spoolPath = join(tmpdir(), `chat-playbook-audit-${process.pid}-${Date.now()}.jsonl`);
+    spool = { path: spoolPath, fd: openSync(spoolPath, 'w') };
+  }
+  try {
+    await forEachLine(
+      path,
+      (line, lineNo) => {
+        const parsed = parseEventLine(line);
+        if (parsed.kind === 'event') auditEvent(run, parsed.event);
+        else if (parsed.kind === 'invalid') {
+          auditInvalidLine(run);
+          onInvalid(lineNo, parsed.error);
+        }
+        if ((lineNo & 0x3fff) === 0) onProgress(lineNo);
+      },
+      spool ? (chunk) => writeSync(spool.fd, chunk) : undefined,
+    );
+    if (spool) closeSync(spool.fd);
+
+    const replayed = new Map<string, ChatTimeline>();
+    if (run.needsReplay.size > 0) {
+      let seq = 0;
+      await forEachLine(spool ? spool.path : path, (line) => {
+        const parsed = parseEventLine(line);
+        if (parsed.kind !== 'event' || !run.needsReplay.has(parsed.event.chatId)) return;
+        const { chatId } = parsed.event;
+        let timeline = replayed.get(chatId);
+        if (!timeline) {
+          timeline = createTimeline(chatId);
+          replayed.set(chatId, timeline);
+        }
+        addEvent(timeline, parsed.event, seq++, config.holdPhrases);
+      });
+    }
+    return auditReport(run, replayed);
+  } finally {
+    if (spool) {
+      try {
+        unlinkSync(spool.path);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+export const audit: Command = {
+  name: 'audit',
+  summary: 'timing and checklist audit of chat transcripts',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+      strict: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        positionals.length === 0
+          ? 'missing transcript (a file, or - for stdin)'
+          : 'give one transcript',
+      );
+    }
+    const path = positionals[0]!;
+    const config = values.config ? loadConfigFile(values.config) : DEFAULT_CONFIG;
+    const label = path === '-' ? '<stdin>' : path;
+    const bar = progress(`audit ${label}`);
+    const report = await auditTranscript(
+      path,
+      config,
+      (line, error) => writeErr(`${label}: line ${line}: ${error}`),
+      (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
+    );
+    bar.done();
+    writeOut(values.json ? JSON.stringify(report) : formatAuditTable(report, config));
+    return values.strict && report.summary.invalidLines > 0 ? 1 : 0;
+  },
+};

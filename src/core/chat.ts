@@ -1,0 +1,184 @@
+// reduce(state, event) → state: one chat's facts, threshold-independent, so a supervisor's
+// new thresholds apply to open chats at read time without replaying anything. Events must
+// arrive in processing order (at, then arrival) and de-duplicated: timeline.ts sees to that.
+import {
+  asksAnythingElse,
+  escalationLanguage,
+  isClosingWithReference,
+  isHoldText,
+  keyWords,
+  promisesTime,
+  rememberWords,
+  sharesKeyWords,
+} from './detect.ts';
+import type { ChatEvent, ChatStartedEvent, ChatState, MessageEvent } from './types.ts';
+
+/** How many characters of customer key words the `restate` hint remembers. */
+const RECENT_WORDS_LIMIT = 400;
+/**
+ * Restating the issue belongs to the opening of a chat: the hint looks at the agent's first
+ * few replies only, which also keeps long chats from paying for it on every message.
+ */
+const RESTATE_WINDOW = 3;
+
+function looksForRestate(state: ChatState): boolean {
+  return state.detected.restate === undefined && state.agentMessages < RESTATE_WINDOW;
+}
+
+function newChat(chatId: string, at: number): ChatState {
+  return {
+    chatId,
+    start: at,
+    lastAt: at,
+    startedSeen: false,
+    closedAt: null,
+    customer: {},
+    channel: undefined,
+    caseRef: chatId,
+    firstAgentAt: null,
+    firstAgentText: null,
+    waitingSince: null,
+    periods: [],
+    customerMessages: 0,
+    agentMessages: 0,
+    lastCustomerAt: null,
+    recentCustomerWords: '',
+    detected: {},
+    snippet: null,
+    manual: {},
+    notes: [],
+    escalations: [],
+  };
+}
+
+function applyStarted(state: ChatState | undefined, event: ChatStartedEvent): ChatState {
+  const base = state ?? newChat(event.chatId, event.at);
+  // A second chat.started is ignored; a first one after a message still names the customer.
+  if (base.startedSeen || base.closedAt !== null) return base;
+  return {
+    ...base,
+    startedSeen: true,
+    start: Math.min(base.start, event.at),
+    lastAt: Math.max(base.lastAt, event.at),
+    customer: event.customer ?? {},
+    channel: event.channel,
+    caseRef: event.caseRef ?? base.caseRef,
+  };
+}
+
+function applyMessage(
+  state: ChatState | undefined,
+  event: MessageEvent,
+  holdPhrases: readonly string[],
+): ChatState {
+  const base = state ?? newChat(event.chatId, event.at);
+  if (base.closedAt !== null) return base;
+  const next: ChatState = { ...base, lastAt: Math.max(base.lastAt, event.at) };
+
+  if (event.author === 'customer') {
+    next.customerMessages += 1;
+    next.lastCustomerAt = event.at;
+    // Before the first agent reply the customer is on the first-response clock; after it,
+    // the oldest unanswered message starts the wait and later ones do not move it.
+    if (next.firstAgentAt !== null && next.waitingSince === null) next.waitingSince = event.at;
+    if (looksForRestate(base)) {
+      next.recentCustomerWords = rememberWords(
+        base.recentCustomerWords,
+        keyWords(event.text),
+        RECENT_WORDS_LIMIT,
+      );
+    }
+    const found = escalationLanguage(event.text).filter(
+      (hit) => !base.escalations.some((e) => e.kind === hit.kind),
+    );
+    if (found.length > 0) {
+      next.escalations = [
+        ...base.escalations,
+        ...found.map((hit) => ({ ...hit, at: event.at, messageId: event.id })),
+      ];
+    }
+    return next;
+  }
+
+  // Bot, system and internal messages never answer the customer.
+  if (event.author !== 'agent' || event.internal) return next;
+
+  const hold = event.hold || isHoldText(event.text, holdPhrases);
+  next.agentMessages += 1;
+  if (next.firstAgentAt === null) {
+    next.firstAgentAt = event.at;
+    next.firstAgentText = event.text;
+  } else if (next.waitingSince !== null) {
+    next.periods = [...base.periods, [next.waitingSince, event.at]];
+  }
+  // A hold message starts a wait of its own, even if the customer says nothing.
+  next.waitingSince = hold ? event.at : null;
+
+  const seen = { at: event.at, messageId: event.id };
+  const detected = { ...base.detected };
+  let changed = false;
+  if (!detected.expectations && promisesTime(event.text)) {
+    detected.expectations = seen;
+    changed = true;
+  }
+  if (!detected.anythingElse && asksAnythingElse(event.text)) {
+    detected.anythingElse = seen;
+    changed = true;
+  }
+  if (!detected.close && isClosingWithReference(event.text, base.caseRef)) {
+    detected.close = seen;
+    changed = true;
+  }
+  if (looksForRestate(base) && sharesKeyWords(event.text, base.recentCustomerWords)) {
+    detected.restate = seen;
+    changed = true;
+  }
+  if (changed) next.detected = detected;
+  return next;
+}
+
+/**
+ * Applies one event. Returns undefined when the event concerns no chat yet and starts none
+ * (a `chat.closed` or a widget action for an unknown chat).
+ */
+export function reduce(
+  state: ChatState | undefined,
+  event: ChatEvent,
+  holdPhrases: readonly string[],
+): ChatState | undefined {
+  switch (event.type) {
+    case 'chat.started':
+      return applyStarted(state, event);
+    case 'message':
+      return applyMessage(state, event, holdPhrases);
+    case 'chat.closed': {
+      if (!state || state.closedAt !== null) return state;
+      // A wait still open at End ends at End.
+      const periods: ChatState['periods'] =
+        state.waitingSince !== null
+          ? [...state.periods, [state.waitingSince, event.at]]
+          : state.periods;
+      return { ...state, closedAt: event.at, waitingSince: null, periods };
+    }
+    // Widget actions count after close too: agents log and tag once the chat has ended.
+    case 'playbook.check': {
+      if (!state) return state;
+      const mark = { checked: event.checked, at: event.at, by: event.by, reason: event.reason };
+      return { ...state, manual: { ...state.manual, [event.item]: mark } };
+    }
+    case 'playbook.note':
+      if (!state) return state;
+      return {
+        ...state,
+        notes: [...state.notes, { at: event.at, text: event.text, by: event.by }],
+      };
+    case 'playbook.reply':
+      if (!state || !event.filled || state.snippet) return state;
+      return { ...state, snippet: { at: event.at, sopId: event.sopId, replyId: event.replyId } };
+  }
+}
+
+/** True for events that the close gate applies to (the protocol's own events). */
+export function isProtocolEvent(event: ChatEvent): boolean {
+  return event.type === 'chat.started' || event.type === 'message' || event.type === 'chat.closed';
+}

@@ -1,0 +1,299 @@
+// Team configuration (protocol.md "Threshold configuration"): defaults from the live-chat
+// standard, validation that names the field, and per-chat resolution of overrides.
+import { normalizeForMatch } from './detect.ts';
+import type {
+  ChatRules,
+  ChecklistItemDef,
+  TeamConfig,
+  ThresholdOverride,
+  Thresholds,
+} from './types.ts';
+
+export const DEFAULT_HOLD_PHRASES: readonly string[] = [
+  'let me check',
+  'let me look into',
+  'one moment',
+  'just a moment',
+  'bear with me',
+  'give me a minute',
+  'give me a moment',
+  "i'll be right back",
+  'checking on that',
+  'looking into this',
+];
+
+/** The live-chat checklist (protocol.md), in the order an agent works through it. */
+export const BUILTIN_CHECKLIST: readonly ChecklistItemDef[] = [
+  { id: 'greet', label: 'Greet the customer by name' },
+  { id: 'restate', label: 'Restate the issue to confirm understanding' },
+  { id: 'history', label: 'Check the account history' },
+  { id: 'snippet', label: 'Use a library reply and personalise it' },
+  { id: 'expectations', label: 'Set expectations for timing' },
+  { id: 'resolve', label: 'Resolve, or escalate per the escalation SOP' },
+  { id: 'anything-else', label: 'Ask whether there is anything else' },
+  { id: 'close', label: 'Close with a thank-you and the case reference' },
+  { id: 'log', label: 'Log the interaction with notes and follow-ups' },
+  { id: 'qa', label: 'Tag for QA review if an edge case' },
+];
+
+export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
+  firstResponseS: 30,
+  firstResponseWarnS: 20,
+  maxGapS: 120,
+  gapWarnS: 90,
+  holdPhrases: [...DEFAULT_HOLD_PHRASES],
+  overrides: [],
+  checklist: [...BUILTIN_CHECKLIST],
+  escalation: { tiers: ['enterprise', 'vip'], maxOpenS: 1800 },
+});
+
+export const MAX_SECONDS = 86_400;
+
+const THRESHOLD_KEYS = ['firstResponseS', 'firstResponseWarnS', 'maxGapS', 'gapWarnS'] as const;
+/** Each warn threshold and the threshold it must stay below. */
+const WARN_PAIRS = [
+  ['firstResponseWarnS', 'firstResponseS'],
+  ['gapWarnS', 'maxGapS'],
+] as const;
+const KNOWN_KEYS = new Set<string>([
+  ...THRESHOLD_KEYS,
+  'holdPhrases',
+  'overrides',
+  'checklist',
+  'escalation',
+]);
+
+export interface ConfigError {
+  field: string;
+  message: string;
+}
+
+export type ConfigResult =
+  | { ok: true; config: TeamConfig; warnings: string[] }
+  | { ok: false; errors: ConfigError[] };
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function secondsError(value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number';
+  if (value <= 0) return 'must be greater than 0';
+  if (value > MAX_SECONDS) return `must be at most ${MAX_SECONDS} (24 hours)`;
+  return null;
+}
+
+export function formatConfigErrors(errors: readonly ConfigError[]): string {
+  return errors.map((e) => `${e.field}: ${e.message}`).join('\n');
+}
+
+/**
+ * Validates a configuration. Missing fields keep their value in `base` (the defaults, or the
+ * team's current configuration for a partial update). An invalid configuration yields every
+ * error found and no configuration, so the caller keeps the one it has.
+ */
+export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG): ConfigResult {
+  const errors: ConfigError[] = [];
+  const warnings: string[] = [];
+  if (!isObject(input)) {
+    return { ok: false, errors: [{ field: '(config)', message: 'must be a JSON object' }] };
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.has(key)) warnings.push(`${key}: unknown setting, ignored`);
+  }
+
+  const thresholds: Thresholds = {
+    firstResponseS: base.firstResponseS,
+    firstResponseWarnS: base.firstResponseWarnS,
+    maxGapS: base.maxGapS,
+    gapWarnS: base.gapWarnS,
+  };
+  for (const key of THRESHOLD_KEYS) {
+    if (input[key] === undefined) continue;
+    const problem = secondsError(input[key]);
+    if (problem) errors.push({ field: key, message: problem });
+    else thresholds[key] = input[key] as number;
+  }
+  for (const [warn, limit] of WARN_PAIRS) {
+    if (errors.some((e) => e.field === warn || e.field === limit)) continue;
+    if (thresholds[warn] >= thresholds[limit]) {
+      errors.push({
+        field: warn,
+        message: `must be below ${limit} (${thresholds[warn]} is not below ${thresholds[limit]})`,
+      });
+    }
+  }
+
+  let holdPhrases = base.holdPhrases;
+  if (input.holdPhrases !== undefined) {
+    if (!Array.isArray(input.holdPhrases)) {
+      errors.push({ field: 'holdPhrases', message: 'must be a list of phrases' });
+    } else {
+      holdPhrases = [];
+      input.holdPhrases.forEach((phrase, i) => {
+        if (typeof phrase !== 'string' || phrase.trim() === '') {
+          errors.push({ field: `holdPhrases[${i}]`, message: 'must be a non-empty phrase' });
+        } else {
+          holdPhrases.push(normalizeForMatch(phrase.trim()));
+        }
+      });
+    }
+  }
+
+  const overrides =
+    input.overrides === undefined
+      ? base.overrides
+      : validateOverrides(input.overrides, thresholds, errors);
+  const checklist =
+    input.checklist === undefined ? base.checklist : validateChecklist(input.checklist, errors);
+  const escalation = { ...base.escalation };
+  if (input.escalation !== undefined) {
+    if (!isObject(input.escalation)) {
+      errors.push({ field: 'escalation', message: 'must be an object' });
+    } else {
+      const { tiers, maxOpenS } = input.escalation;
+      if (tiers !== undefined) {
+        if (!Array.isArray(tiers) || tiers.some((t) => typeof t !== 'string' || t === '')) {
+          errors.push({ field: 'escalation.tiers', message: 'must be a list of tier names' });
+        } else escalation.tiers = tiers as string[];
+      }
+      if (maxOpenS !== undefined) {
+        const problem = secondsError(maxOpenS);
+        if (problem) errors.push({ field: 'escalation.maxOpenS', message: problem });
+        else escalation.maxOpenS = maxOpenS as number;
+      }
+    }
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    config: { ...thresholds, holdPhrases, overrides, checklist, escalation },
+    warnings,
+  };
+}
+
+function validateOverrides(
+  input: unknown,
+  base: Thresholds,
+  errors: ConfigError[],
+): ThresholdOverride[] {
+  if (!Array.isArray(input)) {
+    errors.push({ field: 'overrides', message: 'must be a list' });
+    return [];
+  }
+  const overrides: ThresholdOverride[] = [];
+  input.forEach((raw, i) => {
+    const at = `overrides[${i}]`;
+    if (!isObject(raw)) {
+      errors.push({ field: at, message: 'must be an object with `when`' });
+      return;
+    }
+    const when = raw.when;
+    if (!isObject(when) || Object.keys(when).length === 0) {
+      errors.push({ field: `${at}.when`, message: 'must be an object with tier and/or channel' });
+      return;
+    }
+    const override: ThresholdOverride = { when: {} };
+    for (const [key, value] of Object.entries(when)) {
+      // An unknown key would otherwise make the override match every chat.
+      if (key !== 'tier' && key !== 'channel') {
+        errors.push({
+          field: `${at}.when.${key}`,
+          message: 'only tier and channel can be matched',
+        });
+      } else if (typeof value !== 'string' || value === '') {
+        errors.push({ field: `${at}.when.${key}`, message: 'must be a non-empty string' });
+      } else override.when[key] = value;
+    }
+    for (const key of THRESHOLD_KEYS) {
+      if (raw[key] === undefined) continue;
+      const problem = secondsError(raw[key]);
+      if (problem) errors.push({ field: `${at}.${key}`, message: problem });
+      else override[key] = raw[key] as number;
+    }
+    for (const [warn, limit] of WARN_PAIRS) {
+      const w = override[warn];
+      if (w === undefined) continue;
+      // A warn set alone must stay below the threshold it inherits.
+      const l = override[limit] ?? base[limit];
+      if (w >= l) {
+        errors.push({ field: `${at}.${warn}`, message: `must be below ${limit} (${w} ≥ ${l})` });
+      }
+    }
+    overrides.push(override);
+  });
+  return overrides;
+}
+
+function validateChecklist(input: unknown, errors: ConfigError[]): ChecklistItemDef[] {
+  if (!Array.isArray(input)) {
+    errors.push({ field: 'checklist', message: 'must be a list of item ids or {id, label}' });
+    return [];
+  }
+  const items: ChecklistItemDef[] = [];
+  const seen = new Set<string>();
+  input.forEach((raw, i) => {
+    const at = `checklist[${i}]`;
+    let item: ChecklistItemDef | undefined;
+    if (typeof raw === 'string') {
+      item = BUILTIN_CHECKLIST.find((b) => b.id === raw);
+      if (!item) {
+        errors.push({
+          field: at,
+          message: `unknown item '${raw}' (give {"id", "label"} for a team's own item)`,
+        });
+        return;
+      }
+    } else if (
+      isObject(raw) &&
+      typeof raw.id === 'string' &&
+      raw.id !== '' &&
+      typeof raw.label === 'string'
+    ) {
+      item = { id: raw.id, label: raw.label || raw.id };
+    } else {
+      errors.push({ field: at, message: 'must be an item id or {"id", "label"}' });
+      return;
+    }
+    if (seen.has(item.id)) {
+      errors.push({ field: at, message: `item '${item.id}' is listed twice` });
+      return;
+    }
+    seen.add(item.id);
+    items.push(item);
+  });
+  return items;
+}
+
+/**
+ * The rules for one chat: overrides whose `when` matches every key apply in order, the
+ * last match winning per field. When an override lowers a threshold to or below the warn
+ * it inherits, the warn keeps the team's warn/threshold ratio, so the example override
+ * `{ "when": { "tier": "vip" }, "firstResponseS": 15 }` warns at 10 s.
+ */
+export function rulesFor(
+  config: TeamConfig,
+  chat: { tier?: string | undefined; channel?: string | undefined },
+): ChatRules {
+  const t: Thresholds = {
+    firstResponseS: config.firstResponseS,
+    firstResponseWarnS: config.firstResponseWarnS,
+    maxGapS: config.maxGapS,
+    gapWarnS: config.gapWarnS,
+  };
+  for (const o of config.overrides) {
+    if (o.when.tier !== undefined && o.when.tier !== chat.tier) continue;
+    if (o.when.channel !== undefined && o.when.channel !== chat.channel) continue;
+    for (const key of THRESHOLD_KEYS) {
+      const value = o[key];
+      if (value !== undefined) t[key] = value;
+    }
+  }
+  for (const [warn, limit] of WARN_PAIRS) {
+    if (t[warn] >= t[limit]) t[warn] = t[limit] * (config[warn] / config[limit]);
+  }
+  return { ...t, escalation: config.escalation, checklist: config.checklist };
+}

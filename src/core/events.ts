@@ -1,0 +1,212 @@
+// The boundary: untrusted JSON in, typed events out (protocol.md "Events").
+// Every rejection names the field so a helpdesk integrator can fix the sender.
+import { parseAt } from './time.ts';
+import type { Author, ChatEvent, Customer } from './types.ts';
+
+export type Validated =
+  | { kind: 'event'; event: ChatEvent }
+  /** A well-formed event of a type the timers ignore (e.g. `agent.typing`). */
+  | { kind: 'ignored'; type: string }
+  | { kind: 'invalid'; error: string };
+
+export const MAX_CHAT_ID_LENGTH = 200;
+export const MAX_TEXT_LENGTH = 20_000;
+const AUTHORS: ReadonlySet<string> = new Set<Author>(['customer', 'agent', 'bot', 'system']);
+
+class FieldError extends Error {}
+
+function fail(field: string, message: string): never {
+  throw new FieldError(`${field}: ${message}`);
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const json = JSON.stringify(value);
+  return `got ${json !== undefined && json.length > 60 ? `${json.slice(0, 57)}...` : json}`;
+}
+
+function requiredString(obj: Obj, field: string, path = field): string {
+  const value = obj[field];
+  if (typeof value !== 'string' || value.length === 0) {
+    fail(path, `must be a non-empty string (${describe(value)})`);
+  }
+  return value;
+}
+
+function optionalString(obj: Obj, field: string, path = field): string | undefined {
+  const value = obj[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') fail(path, `must be a string (${describe(value)})`);
+  return value;
+}
+
+function optionalBoolean(obj: Obj, field: string): boolean | undefined {
+  const value = obj[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') fail(field, `must be true or false (${describe(value)})`);
+  return value;
+}
+
+function text(obj: Obj, field: string, allowEmpty: boolean): string {
+  const value = obj[field];
+  if (typeof value !== 'string') fail(field, `must be a string (${describe(value)})`);
+  if (!allowEmpty && value.trim() === '') fail(field, 'must not be empty');
+  if (value.length > MAX_TEXT_LENGTH) {
+    fail(field, `is ${value.length} characters, more than ${MAX_TEXT_LENGTH}`);
+  }
+  return value;
+}
+
+function chatIdOf(obj: Obj): string {
+  const chatId = requiredString(obj, 'chatId');
+  if (chatId.length > MAX_CHAT_ID_LENGTH) {
+    fail('chatId', `is ${chatId.length} characters, more than ${MAX_CHAT_ID_LENGTH}`);
+  }
+  return chatId;
+}
+
+function atOf(obj: Obj): number {
+  const at = parseAt(obj.at);
+  if (at === null) {
+    fail(
+      'at',
+      `must be an ISO-8601 time with Z or an offset, or epoch milliseconds (${describe(obj.at)})`,
+    );
+  }
+  return at;
+}
+
+function customerOf(obj: Obj): Customer | undefined {
+  const value = obj.customer;
+  if (value === undefined) return undefined;
+  if (!isObject(value)) fail('customer', `must be an object (${describe(value)})`);
+  const customer: Customer = {};
+  const id = optionalString(value, 'id', 'customer.id');
+  const name = optionalString(value, 'name', 'customer.name');
+  const tier = optionalString(value, 'tier', 'customer.tier');
+  if (id !== undefined) customer.id = id;
+  if (name !== undefined) customer.name = name;
+  if (tier !== undefined) customer.tier = tier;
+  return customer;
+}
+
+function parseKnown(type: string, obj: Obj): ChatEvent | null {
+  switch (type) {
+    case 'chat.started': {
+      const event: ChatEvent = { type, chatId: chatIdOf(obj), at: atOf(obj) };
+      const customer = customerOf(obj);
+      const channel = optionalString(obj, 'channel');
+      const caseRef = optionalString(obj, 'caseRef');
+      if (customer) event.customer = customer;
+      if (channel !== undefined) event.channel = channel;
+      if (caseRef) event.caseRef = caseRef;
+      return event;
+    }
+    case 'message': {
+      const chatId = chatIdOf(obj);
+      const at = atOf(obj);
+      const id = requiredString(obj, 'id');
+      const author = obj.author;
+      if (typeof author !== 'string' || !AUTHORS.has(author)) {
+        fail('author', `must be one of customer, agent, bot, system (${describe(author)})`);
+      }
+      const event: ChatEvent = {
+        type,
+        chatId,
+        at,
+        id,
+        author: author as Author,
+        text: text(obj, 'text', true),
+        internal: optionalBoolean(obj, 'internal') ?? false,
+        hold: optionalBoolean(obj, 'hold') ?? false,
+      };
+      const agentId = optionalString(obj, 'agentId');
+      if (agentId !== undefined) event.agentId = agentId;
+      return event;
+    }
+    case 'chat.closed':
+      return { type, chatId: chatIdOf(obj), at: atOf(obj) };
+    case 'playbook.check': {
+      const event: ChatEvent = {
+        type,
+        chatId: chatIdOf(obj),
+        at: atOf(obj),
+        item: requiredString(obj, 'item'),
+        checked: optionalBoolean(obj, 'checked') ?? fail('checked', 'must be true or false'),
+      };
+      const by = optionalString(obj, 'by');
+      const reason = optionalString(obj, 'reason');
+      if (by !== undefined) event.by = by;
+      if (reason?.trim()) event.reason = reason.trim();
+      // A QA tag without a reason tells the reviewer nothing (protocol.md checklist: `qa`).
+      if (event.item === 'qa' && event.checked && !event.reason) {
+        fail('reason', 'is required when tagging a chat for QA review');
+      }
+      return event;
+    }
+    case 'playbook.note': {
+      const event: ChatEvent = {
+        type,
+        chatId: chatIdOf(obj),
+        at: atOf(obj),
+        text: text(obj, 'text', false),
+      };
+      const by = optionalString(obj, 'by');
+      if (by !== undefined) event.by = by;
+      return event;
+    }
+    case 'playbook.reply': {
+      const event: ChatEvent = {
+        type,
+        chatId: chatIdOf(obj),
+        at: atOf(obj),
+        sopId: requiredString(obj, 'sopId'),
+        replyId: requiredString(obj, 'replyId'),
+        filled: optionalBoolean(obj, 'filled') ?? fail('filled', 'must be true or false'),
+      };
+      const by = optionalString(obj, 'by');
+      if (by !== undefined) event.by = by;
+      return event;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Validates one decoded JSON value as a protocol or playbook event. */
+export function validateEvent(input: unknown): Validated {
+  if (!isObject(input)) return { kind: 'invalid', error: 'not a JSON object' };
+  const type = input.type;
+  if (typeof type !== 'string' || type === '') {
+    return { kind: 'invalid', error: `type: must be a non-empty string (${describe(type)})` };
+  }
+  try {
+    const event = parseKnown(type, input);
+    return event ? { kind: 'event', event } : { kind: 'ignored', type };
+  } catch (err) {
+    if (err instanceof FieldError) return { kind: 'invalid', error: err.message };
+    throw err;
+  }
+}
+
+/**
+ * Parses one line of a JSONL transcript. Blank lines carry no event; a trailing `\r` is
+ * dropped (the caller drops a leading byte-order mark of the file).
+ */
+export function parseEventLine(line: string): Validated | { kind: 'blank' } {
+  const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (trimmed.trim() === '') return { kind: 'blank' };
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (err) {
+    return { kind: 'invalid', error: `not valid JSON (${(err as Error).message})` };
+  }
+  return validateEvent(value);
+}
