@@ -88,9 +88,7 @@ function applyMessage(
         RECENT_WORDS_LIMIT,
       );
     }
-    const found = escalationLanguage(event.text).filter(
-      (hit) => !base.escalations.some((e) => e.kind === hit.kind),
-    );
+    const found = escalationLanguage(event.text, base.escalations);
     if (found.length > 0) {
       next.escalations = [
         ...base.escalations,

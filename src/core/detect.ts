@@ -83,7 +83,8 @@ export function greetsByName(text: string, customerName: string | undefined): bo
 
 // "I'll have an answer within 10 minutes", "back to you in an hour", "by end of day".
 const AMOUNT = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|a few|few|a couple of|couple of)`;
-const UNIT = String.raw`(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|(?:business |working )?days?|weeks?)`;
+const UNIT =
+  '(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|(?:business |working )?days?|weeks?)';
 const TIME_PROMISE = new RegExp(
   String.raw`\b(?:within|in|under|less than|no more than|inside)\s+(?:the\s+next\s+)?${AMOUNT}(?:\s*(?:-|to)\s*\d+)?\s*${UNIT}\b` +
     String.raw`|\bby\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:day|today|week|business day)|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{1,2}(?::\d{2})?\s*(?:am|pm))\b` +
@@ -182,10 +183,17 @@ const ESCALATION_WORDS: ReadonlyArray<readonly [EscalationKind, RegExp]> = [
   ],
 ];
 
-/** The kinds of escalation language in a customer message, with the words that raised them. */
-export function escalationLanguage(text: string): Array<{ kind: EscalationKind; excerpt: string }> {
+/**
+ * The kinds of escalation language in a customer message, with the words that raised them;
+ * kinds in `skip` (already raised for the chat) are not looked for again.
+ */
+export function escalationLanguage(
+  text: string,
+  skip: ReadonlyArray<{ kind: EscalationKind }> = [],
+): Array<{ kind: EscalationKind; excerpt: string }> {
   const hits: Array<{ kind: EscalationKind; excerpt: string }> = [];
   for (const [kind, pattern] of ESCALATION_WORDS) {
+    if (skip.some((s) => s.kind === kind)) continue;
     const match = pattern.exec(text);
     if (match) hits.push({ kind, excerpt: excerptAround(text, match.index, match[0].length) });
   }

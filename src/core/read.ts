@@ -28,22 +28,39 @@ export function auditEnd(state: ChatState): number {
   return state.closedAt ?? state.lastAt;
 }
 
+// Thresholds are seconds and may be fractional: durations are compared in seconds
+// (ms / 1000 is exact to the double nearest the decimal) rather than thresholds scaled to
+// ms, where 1.001 * 1000 = 1000.9999999999999 would make "equal" read as "over".
+function over(ms: number, seconds: number): boolean {
+  return ms / 1000 > seconds;
+}
+
+/** The first whole millisecond at which a duration reaches `seconds`. */
+function firstMsReaching(seconds: number): number {
+  let ms = Math.floor(seconds * 1000) - 1;
+  while (ms / 1000 < seconds) ms += 1;
+  return ms;
+}
+
+/** The first whole millisecond at which a duration is beyond `seconds`. */
+function firstMsBeyond(seconds: number): number {
+  let ms = Math.floor(seconds * 1000) - 1;
+  while (ms / 1000 <= seconds) ms += 1;
+  return ms;
+}
+
 /** Timing figures with waits still open at `end` ending there (protocol.md "Clocks"). */
 export function measure(state: ChatState, rules: ChatRules, end: number): Measurement {
-  const firstLimitMs = rules.firstResponseS * 1000;
   const firstResponseMs = state.firstAgentAt === null ? null : state.firstAgentAt - state.start;
-  const firstResponseBreached =
-    firstResponseMs !== null ? firstResponseMs > firstLimitMs : end - state.start > firstLimitMs;
+  const firstResponseBreached = over(firstResponseMs ?? end - state.start, rules.firstResponseS);
 
-  const maxGapMs = rules.maxGapS * 1000;
-  const gapWarnMs = rules.gapWarnS * 1000;
   let longestGapMs = 0;
   let gapBreaches = 0;
   let gapWarnings = 0;
   const count = (length: number) => {
     if (length > longestGapMs) longestGapMs = length;
-    if (length > maxGapMs) gapBreaches += 1;
-    else if (length > gapWarnMs) gapWarnings += 1;
+    if (over(length, rules.maxGapS)) gapBreaches += 1;
+    else if (over(length, rules.gapWarnS)) gapWarnings += 1;
   };
   for (const [from, to] of state.periods) count(to - from);
   if (state.waitingSince !== null) count(Math.max(0, end - state.waitingSince));
@@ -54,60 +71,62 @@ export function greetedByName(state: ChatState): boolean {
   return state.firstAgentText !== null && greetsByName(state.firstAgentText, state.customer.name);
 }
 
-/** ok below warn, warning from warn to the limit, breached beyond it. */
-function tier(elapsedMs: number, warnMs: number, limitMs: number): ClockState {
-  if (elapsedMs < warnMs) return 'ok';
-  return elapsedMs <= limitMs ? 'warning' : 'breached';
+/**
+ * ok below warn, warning from warn to the limit, breached beyond it. `warnAtMs` is the first
+ * warning millisecond and `breachAtMs` the first breached one, so both compare as integers.
+ */
+function tier(elapsedMs: number, warnAtMs: number, breachAtMs: number): ClockState {
+  if (elapsedMs < warnAtMs) return 'ok';
+  return elapsedMs < breachAtMs ? 'warning' : 'breached';
 }
 
-/** The instant a running clock started at `since` next changes state, or null. */
-function nextTierChange(since: number, elapsedMs: number, warnMs: number, limitMs: number) {
-  if (elapsedMs < warnMs) return since + warnMs;
-  // "Beyond" the limit means strictly greater: the first breached millisecond is limit + 1.
-  if (elapsedMs <= limitMs) return since + limitMs + 1;
+/** The instant a running clock next changes state, or null. */
+function nextTierChange(clock: ClockReading, breachAtMs: number): number | null {
+  if (!clock.running || clock.since === null) return null;
+  if (clock.elapsedMs < clock.warnAtMs) return clock.since + clock.warnAtMs;
+  if (clock.elapsedMs < breachAtMs) return clock.since + breachAtMs;
   return null;
 }
 
-function runningClock(since: number, now: number, warnMs: number, limitMs: number): ClockReading {
+function runningClock(since: number, now: number, warnS: number, limitS: number): ClockReading {
   const elapsedMs = Math.max(0, now - since);
-  const state = tier(elapsedMs, warnMs, limitMs);
+  const warnAtMs = firstMsReaching(warnS);
+  const state = tier(elapsedMs, warnAtMs, firstMsBeyond(limitS));
   return {
     state,
     running: true,
     elapsedMs,
     since,
     breached: state === 'breached',
-    warnAtMs: warnMs,
-    limitMs,
+    warnAtMs,
+    limitMs: limitS * 1000,
   };
 }
 
 function firstResponseClock(state: ChatState, rules: ChatRules, now: number): ClockReading {
-  const warnMs = rules.firstResponseWarnS * 1000;
-  const limitMs = rules.firstResponseS * 1000;
+  const warnS = rules.firstResponseWarnS;
+  const limitS = rules.firstResponseS;
   const frozen = (clock: ClockState, elapsedMs: number): ClockReading => ({
     state: clock,
     running: false,
     elapsedMs,
     since: state.start,
-    breached: elapsedMs > limitMs,
-    warnAtMs: warnMs,
-    limitMs,
+    breached: over(elapsedMs, limitS),
+    warnAtMs: firstMsReaching(warnS),
+    limitMs: limitS * 1000,
   });
   if (state.firstAgentAt !== null) {
     const measured = state.firstAgentAt - state.start;
-    if (measured <= limitMs) return frozen('met', measured);
+    if (!over(measured, limitS)) return frozen('met', measured);
     return frozen(state.closedAt !== null ? 'stopped' : 'breached', measured);
   }
   if (state.closedAt !== null) return frozen('stopped', state.closedAt - state.start);
-  return runningClock(state.start, now, warnMs, limitMs);
+  return runningClock(state.start, now, warnS, limitS);
 }
 
 function gapClock(state: ChatState, rules: ChatRules, now: number, m: Measurement): ClockReading {
-  const warnMs = rules.gapWarnS * 1000;
-  const limitMs = rules.maxGapS * 1000;
   if (state.closedAt === null && state.waitingSince !== null) {
-    return runningClock(state.waitingSince, now, warnMs, limitMs);
+    return runningClock(state.waitingSince, now, rules.gapWarnS, rules.maxGapS);
   }
   return {
     state: state.closedAt !== null ? 'stopped' : 'ok',
@@ -115,8 +134,8 @@ function gapClock(state: ChatState, rules: ChatRules, now: number, m: Measuremen
     elapsedMs: 0,
     since: null,
     breached: state.closedAt !== null && m.gapBreaches > 0,
-    warnAtMs: warnMs,
-    limitMs,
+    warnAtMs: firstMsReaching(rules.gapWarnS),
+    limitMs: rules.maxGapS * 1000,
   };
 }
 
@@ -127,9 +146,8 @@ function escalationsAt(state: ChatState, rules: ChatRules, end: number): Escalat
   if (tier && rules.escalation.tiers.some((t) => t.toLowerCase() === tier)) {
     hits.push({ kind: 'tier', at: state.start, excerpt: state.customer.tier });
   }
-  const maxOpenMs = rules.escalation.maxOpenS * 1000;
-  if (end - state.start > maxOpenMs) {
-    hits.push({ kind: 'duration', at: state.start + maxOpenMs + 1 });
+  if (over(end - state.start, rules.escalation.maxOpenS)) {
+    hits.push({ kind: 'duration', at: state.start + firstMsBeyond(rules.escalation.maxOpenS) });
   }
   return hits.sort((a, b) => a.at - b.at);
 }
@@ -139,7 +157,7 @@ function autoTick(state: ChatState, rules: ChatRules, id: string): number | null
   switch (id) {
     case 'greet': {
       const first = state.firstAgentAt;
-      if (first === null || first - state.start > rules.firstResponseS * 1000) return null;
+      if (first === null || over(first - state.start, rules.firstResponseS)) return null;
       return greetedByName(state) ? first : null;
     }
     case 'snippet':
@@ -193,20 +211,11 @@ export function read(state: ChatState, rules: ChatRules, now: number): ChatReadi
   const firstResponse = firstResponseClock(state, rules, now);
   const gap = gapClock(state, rules, now, m);
   const candidates: number[] = [];
-  if (firstResponse.running && firstResponse.since !== null) {
-    const at = nextTierChange(
-      firstResponse.since,
-      firstResponse.elapsedMs,
-      firstResponse.warnAtMs,
-      firstResponse.limitMs,
-    );
-    if (at !== null) candidates.push(at);
-  }
-  if (gap.running && gap.since !== null) {
-    const at = nextTierChange(gap.since, gap.elapsedMs, gap.warnAtMs, gap.limitMs);
-    if (at !== null) candidates.push(at);
-  }
-  const openLimit = state.start + rules.escalation.maxOpenS * 1000 + 1;
+  const firstChange = nextTierChange(firstResponse, firstMsBeyond(rules.firstResponseS));
+  if (firstChange !== null) candidates.push(firstChange);
+  const gapChange = nextTierChange(gap, firstMsBeyond(rules.maxGapS));
+  if (gapChange !== null) candidates.push(gapChange);
+  const openLimit = state.start + firstMsBeyond(rules.escalation.maxOpenS);
   if (state.closedAt === null && now < openLimit) candidates.push(openLimit);
   return {
     chatId: state.chatId,

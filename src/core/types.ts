@@ -208,7 +208,9 @@ export interface ClockReading {
   since: number | null;
   /** True once this clock's threshold has been exceeded (kept after close). */
   breached: boolean;
+  /** First millisecond of the warning state. */
   warnAtMs: number;
+  /** The threshold in milliseconds (may be fractional). */
   limitMs: number;
 }
 
