@@ -53,7 +53,12 @@ export interface SopLibrary {
 /** A validation problem, naming where it is. */
 export interface LibraryIssue {
   file?: string;
+  /** 1-based line in `file`, when known (Markdown sources, JSON syntax errors). */
+  line?: number;
   sopId?: string;
+  /** Position in `sops` (0-based) when the SOP has no usable id and `file` holds many SOPs. */
+  sopIndex?: number;
+  /** Path inside the SOP (e.g. `steps[2].replies[0]`), or inside the library when no SOP. */
   field: string;
   message: string;
 }

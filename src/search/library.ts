@@ -1,0 +1,435 @@
+// Validates a library in sop-library/1 form (shared/spec/sop-format.md) and normalises it into
+// the loaded types. Pure: the CLI and the widget both feed it already-parsed data.
+import { addMonths, differenceInCalendarMonths, format, isBefore, startOfDay } from 'date-fns';
+import { parseTemplate } from './placeholders.ts';
+import type { LibraryIssue, Sop, SopEscalation, SopLibrary, SopReply, SopStep } from './types.ts';
+
+export const LIBRARY_FORMAT = 'sop-library/1';
+export const MAX_SOP_ID_LENGTH = 100;
+export const DEFAULT_REVIEW_EVERY_MONTHS = 12;
+
+export type LibraryValidation =
+  | { ok: true; library: SopLibrary }
+  | { ok: false; issues: LibraryIssue[] };
+
+export interface ValidateOptions {
+  /**
+   * The file each SOP came from, by position in `sops` (a folder of Markdown files). Issues
+   * then name that file instead of `file`, and no `sops[i]` position is needed.
+   */
+  sopFiles?: readonly string[];
+}
+
+type Report = (field: string, message: string) => void;
+type Fields = Record<string, unknown>;
+
+/** Checks every rule and reports every problem; only a fully valid library comes back. */
+export function validateLibrary(
+  input: unknown,
+  file?: string,
+  options: ValidateOptions = {},
+): LibraryValidation {
+  const issues: LibraryIssue[] = [];
+  const libraryIssue: Report = (field, message) => issues.push(withFile({ field, message }, file));
+
+  if (!isObject(input)) {
+    libraryIssue('', `a library must be an object {"format": "${LIBRARY_FORMAT}", "sops": […]}`);
+    return { ok: false, issues };
+  }
+  if (input.format === undefined) {
+    libraryIssue('format', `is required and must be "${LIBRARY_FORMAT}"`);
+  } else if (input.format !== LIBRARY_FORMAT) {
+    libraryIssue('format', `must be "${LIBRARY_FORMAT}" (found ${describe(input.format)})`);
+  }
+  if (!Array.isArray(input.sops)) {
+    libraryIssue('sops', input.sops === undefined ? 'is required' : 'must be a list of SOPs');
+    return { ok: false, issues };
+  }
+
+  const sops: Sop[] = [];
+  const firstIndexById = new Map<string, number>();
+  input.sops.forEach((raw: unknown, index) => {
+    const sopFile = options.sopFiles?.[index] ?? file;
+    const sopId = usableId(isObject(raw) ? raw.id : undefined);
+    const base: Omit<LibraryIssue, 'field' | 'message'> = withFile({}, sopFile);
+    if (sopId !== undefined) base.sopId = sopId;
+    else if (!options.sopFiles) base.sopIndex = index;
+    const report: Report = (field, message) => issues.push({ ...base, field, message });
+
+    if (!isObject(raw)) {
+      report('', `must be an object with id and title (found ${describe(raw)})`);
+      return;
+    }
+    if (sopId !== undefined) {
+      const first = firstIndexById.get(sopId);
+      if (first === undefined) {
+        firstIndexById.set(sopId, index);
+      } else {
+        const where = options.sopFiles?.[first] ?? `sops[${first}]`;
+        report('id', `duplicate SOP id '${sopId}' (also used by ${where})`);
+      }
+    }
+    const sop = validateSop(raw, report);
+    if (sop) sops.push(sop);
+  });
+
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, library: { format: LIBRARY_FORMAT, sops } };
+}
+
+/** `lib/returns.md:14: SOP CS-PR-001: steps[2].replies[0]: reply 'r-x' is not defined` */
+export function formatIssue(issue: LibraryIssue): string {
+  const parts: string[] = [];
+  if (issue.file !== undefined) {
+    parts.push(issue.line !== undefined ? `${issue.file}:${issue.line}` : issue.file);
+  } else if (issue.line !== undefined) {
+    parts.push(`line ${issue.line}`);
+  }
+  if (issue.sopId !== undefined) parts.push(`SOP ${issue.sopId}`);
+  else if (issue.sopIndex !== undefined) parts.push(`sops[${issue.sopIndex}]`);
+  if (issue.field !== '') parts.push(issue.field);
+  parts.push(issue.message);
+  return parts.join(': ');
+}
+
+export interface ReviewStatus {
+  /** True once the calendar day of `now` is after `dueOn`. */
+  stale: boolean;
+  dueOn: string | null;
+  monthsSinceReview: number | null;
+}
+
+/**
+ * When the SOP is next due for review: `lastReviewed` (else `effective`) plus
+ * `reviewEveryMonths`. Dates are calendar days in local time; on the due day itself the SOP
+ * is not yet stale. An SOP without dates is never stale.
+ */
+export function reviewStatus(sop: Sop, now: number): ReviewStatus {
+  const reviewedOn = parseIsoDate(sop.lastReviewed ?? sop.effective ?? '');
+  if (!reviewedOn) return { stale: false, dueOn: null, monthsSinceReview: null };
+  const due = addMonths(reviewedOn, sop.reviewEveryMonths);
+  // An absurd interval (beyond year 275760) gives an invalid date: treat as never due.
+  if (Number.isNaN(due.getTime())) return { stale: false, dueOn: null, monthsSinceReview: null };
+  return {
+    stale: isBefore(due, startOfDay(now)),
+    dueOn: format(due, 'yyyy-MM-dd'),
+    monthsSinceReview: differenceInCalendarMonths(now, reviewedOn),
+  };
+}
+
+/** A `YYYY-MM-DD` string that names a real calendar day, as local midnight; otherwise null. */
+export function parseIsoDate(text: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[2]) - 1;
+  const day = Number(match[3]);
+  // setFullYear, because the Date constructor maps years 0–99 to 1900–1999.
+  const date = new Date(2000, 0, 1);
+  date.setFullYear(year, month, day);
+  date.setHours(0, 0, 0, 0);
+  const real = date.getFullYear() === year && date.getMonth() === month && date.getDate() === day;
+  return real ? date : null;
+}
+
+/** The reply id a Markdown reply gets when it has no `- id:` line: `r-` + title slug. */
+export function defaultReplyId(title: string, index: number): string {
+  const slug = title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug === '' ? `r-${index + 1}` : `r-${slug}`;
+}
+
+function validateSop(raw: Fields, report: Report): Sop | undefined {
+  const check = new FieldChecker(raw, '', report);
+  const id = check.requiredString('id');
+  if (typeof id === 'string' && id.length > MAX_SOP_ID_LENGTH) {
+    check.fail('id', `must be at most ${MAX_SOP_ID_LENGTH} characters (has ${id.length})`);
+  }
+  const title = check.requiredString('title');
+  const version = check.optionalString('version');
+  const owner = check.optionalString('owner');
+  const effective = check.optionalDate('effective');
+  const lastReviewed = check.optionalDate('lastReviewed');
+  const reviewEveryMonths = check.positiveInteger('reviewEveryMonths', DEFAULT_REVIEW_EVERY_MONTHS);
+  const channels = check.stringList('channels');
+  const purpose = check.optionalString('purpose');
+  const scope = check.optionalString('scope');
+  const tags = check.stringList('tags');
+  const triggers = check.stringList('triggers');
+  const replyIds = declaredReplyIds(raw.replies);
+  const steps = check.list('steps', (item, path, index) =>
+    validateStep(item, path, index, replyIds, report),
+  );
+  findDuplicates(steps, 'steps', 'step', report);
+  const escalation = validateEscalation(raw.escalation, report);
+  const replies = check.list('replies', (item, path, index) =>
+    validateReply(item, path, index, report),
+  );
+  findDuplicates(replies, 'replies', 'reply', report);
+  const notes = check.optionalString('notes');
+
+  if (id === undefined || title === undefined || check.failed) return undefined;
+  // Built in the contract's field order, so written-out libraries read the same way.
+  return withoutUndefined<Sop>({
+    id,
+    title,
+    version,
+    owner,
+    effective,
+    lastReviewed,
+    reviewEveryMonths,
+    channels,
+    purpose,
+    scope,
+    tags,
+    triggers,
+    steps: steps.map((step) => step.value).filter((step) => step !== undefined),
+    escalation,
+    replies: replies.map((reply) => reply.value).filter((reply) => reply !== undefined),
+    notes,
+  });
+}
+
+interface Checked<T> {
+  /** The id, even when other fields were invalid, so references and duplicates still check. */
+  id: string | undefined;
+  value: T | undefined;
+}
+
+/** Reply ids as declared (or defaulted from titles), even for replies with other problems. */
+function declaredReplyIds(raw: unknown): Set<string> {
+  const ids = new Set<string>();
+  if (!Array.isArray(raw)) return ids;
+  raw.forEach((reply: unknown, index) => {
+    if (!isObject(reply)) return;
+    if (typeof reply.id === 'string' && reply.id.trim() !== '') ids.add(reply.id);
+    else if (reply.id == null && typeof reply.title === 'string' && reply.title.trim() !== '') {
+      ids.add(defaultReplyId(reply.title, index));
+    }
+  });
+  return ids;
+}
+
+function validateReply(
+  raw: unknown,
+  path: string,
+  index: number,
+  report: Report,
+): Checked<SopReply> {
+  if (!isObject(raw)) {
+    report(path, `must be an object with title and text (found ${describe(raw)})`);
+    return { id: undefined, value: undefined };
+  }
+  const check = new FieldChecker(raw, path, report);
+  const title = check.requiredString('title');
+  const givenId = check.optionalString('id', { allowBlank: false });
+  const id = givenId ?? (title !== undefined ? defaultReplyId(title, index) : undefined);
+  const text = check.requiredString('text');
+  if (text !== undefined) {
+    const template = parseTemplate(text);
+    if (!template.ok) check.fail('text', template.error);
+  }
+  const shortcut = check.optionalString('shortcut');
+  if (id === undefined || title === undefined || text === undefined || check.failed) {
+    return { id, value: undefined };
+  }
+  return { id, value: withoutUndefined<SopReply>({ id, title, shortcut, text }) };
+}
+
+function validateStep(
+  raw: unknown,
+  path: string,
+  index: number,
+  replyIds: ReadonlySet<string>,
+  report: Report,
+): Checked<SopStep> {
+  if (!isObject(raw)) {
+    report(path, `must be an object with text (found ${describe(raw)})`);
+    return { id: undefined, value: undefined };
+  }
+  const check = new FieldChecker(raw, path, report);
+  const id = check.optionalString('id', { allowBlank: false }) ?? `s${index + 1}`;
+  const text = check.requiredString('text');
+  const role = check.optionalString('role');
+  const within = check.optionalString('within');
+  const replies = check.stringList('replies');
+  replies.forEach((replyId, i) => {
+    if (!replyIds.has(replyId)) check.fail(`replies[${i}]`, `reply '${replyId}' is not defined`);
+  });
+  if (text === undefined || check.failed) return { id, value: undefined };
+  return { id, value: withoutUndefined<SopStep>({ id, text, role, within, replies }) };
+}
+
+function validateEscalation(raw: unknown, report: Report): SopEscalation | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw)) {
+    report('escalation', `must be an object {"triggers": […], "to": "…"} (found ${describe(raw)})`);
+    return undefined;
+  }
+  const check = new FieldChecker(raw, 'escalation', report);
+  const triggers = check.stringList('triggers');
+  const to = check.optionalString('to');
+  if (check.failed) return undefined;
+  return withoutUndefined<SopEscalation>({ triggers, to });
+}
+
+function findDuplicates(
+  items: readonly Checked<unknown>[],
+  listName: string,
+  noun: string,
+  report: Report,
+): void {
+  const firstIndex = new Map<string, number>();
+  items.forEach(({ id }, index) => {
+    if (id === undefined) return;
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, index);
+    else
+      report(
+        `${listName}[${index}].id`,
+        `duplicate ${noun} id '${id}' (also ${listName}[${first}])`,
+      );
+  });
+}
+
+/** Reads typed fields of one object, reporting problems under `path`. */
+class FieldChecker {
+  failed = false;
+
+  constructor(
+    private readonly raw: Fields,
+    private readonly path: string,
+    private readonly report: Report,
+  ) {}
+
+  fail(key: string, message: string): void {
+    this.failed = true;
+    this.report(this.path === '' ? key : `${this.path}.${key}`, message);
+  }
+
+  requiredString(key: string): string | undefined {
+    const value = this.raw[key];
+    if (value === undefined || value === null) {
+      this.fail(key, 'is required');
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      this.fail(key, `must be a string (found ${describe(value)})`);
+      return undefined;
+    }
+    if (value.trim() === '') {
+      this.fail(key, 'must not be empty');
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A blank optional string counts as absent, unless `allowBlank` is false. */
+  optionalString(key: string, { allowBlank = true } = {}): string | undefined {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.fail(key, `must be a string (found ${describe(value)})`);
+      return undefined;
+    }
+    if (value.trim() === '') {
+      if (!allowBlank) this.fail(key, 'must not be empty');
+      return undefined;
+    }
+    return value;
+  }
+
+  optionalDate(key: string): string | undefined {
+    const value = this.optionalString(key);
+    if (value === undefined) return undefined;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      this.fail(key, `must be a date written YYYY-MM-DD (found ${describe(value)})`);
+      return undefined;
+    }
+    if (!parseIsoDate(value)) {
+      this.fail(key, `${value} is not a real date`);
+      return undefined;
+    }
+    return value;
+  }
+
+  positiveInteger(key: string, fallback: number): number {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      this.fail(key, `must be a whole number greater than 0 (found ${describe(value)})`);
+      return fallback;
+    }
+    return value;
+  }
+
+  stringList(key: string): string[] {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      this.fail(key, `must be a list of strings (found ${describe(value)})`);
+      return [];
+    }
+    const strings: string[] = [];
+    value.forEach((item: unknown, i) => {
+      if (typeof item !== 'string')
+        this.fail(`${key}[${i}]`, `must be a string (found ${describe(item)})`);
+      else if (item.trim() === '') this.fail(`${key}[${i}]`, 'must not be empty');
+      else strings.push(item);
+    });
+    return strings;
+  }
+
+  list<T>(key: string, each: (item: unknown, path: string, index: number) => Checked<T>) {
+    const value = this.raw[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      this.fail(key, `must be a list (found ${describe(value)})`);
+      return [];
+    }
+    const prefix = this.path === '' ? key : `${this.path}.${key}`;
+    return value.map((item: unknown, i) => {
+      const checked = each(item, `${prefix}[${i}]`, i);
+      if (checked.value === undefined) this.failed = true;
+      return checked;
+    });
+  }
+}
+
+function usableId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_SOP_ID_LENGTH) {
+    return undefined;
+  }
+  return value;
+}
+
+function withFile<T extends object>(target: T, file: string | undefined): T & { file?: string } {
+  return file === undefined ? target : { ...target, file };
+}
+
+/** Optional fields are left out rather than set to undefined, so both forms deep-equal. */
+function withoutUndefined<T extends object>(value: T): T {
+  // Copied rather than `delete`d, which would leave slow dictionary-mode objects.
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== undefined) copy[key] = field;
+  }
+  return copy as T;
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short description of a wrong value, for messages. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  }
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
