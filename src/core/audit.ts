@@ -1,40 +1,35 @@
-// Batch audit over a stream of events, with memory that grows with open chats rather than
-// with the transcript: a chat is summarised and its events dropped once its close has been
-// processed. An event that arrives later for such a chat and lands before its close marks
-// the chat for a second pass (the caller replays that chat's lines; see src/cli/commands/audit.ts).
-
-import { reduce } from './chat.ts';
+// Batch audit over a stream of events. Memory grows with the number of chats, not with the
+// transcript: each chat keeps only its reduced state, never its events. Transcripts arrive
+// in order per chat almost always, so each event is applied as it comes. An event older
+// than one already applied to its chat marks the chat for a second pass, in which the
+// caller feeds that chat's events again into an ordered timeline
+// (see src/cli/commands/audit.ts), giving exactly the result of a sorted transcript.
+import { isProtocolEvent, reduce } from './chat.ts';
 import { rulesFor } from './config.ts';
 import { auditChat } from './read.ts';
 import { addEvent, type ChatTimeline, createTimeline } from './timeline.ts';
 import type { AuditChat, AuditReport, ChatEvent, ChatState, TeamConfig } from './types.ts';
 
-interface FinishedChat {
-  state: ChatState;
+interface ChatRun {
+  /** Undefined until an event that starts the chat (a lone close starts nothing). */
+  state: ChatState | undefined;
+  /** Greatest `at` applied: an event before it is out of order. */
+  lastAt: number;
+  /** Message ids applied, for duplicates; dropped once the chat is closed. */
+  messageIds: Set<string> | null;
   duplicates: number;
-  /** Greatest `at` applied so far: widget actions after close still apply in order. */
-  lastAppliedAt: number;
 }
 
 export interface AuditRun {
   config: TeamConfig;
-  open: Map<string, ChatTimeline>;
-  finished: Map<string, FinishedChat>;
-  /** Chats that got an event out of order after they were summarised. */
+  chats: Map<string, ChatRun>;
+  /** Chats that received an event out of order: the caller replays them. */
   needsReplay: Set<string>;
   invalidLines: number;
-  seq: number;
 }
 
 export function createAuditRun(config: TeamConfig): AuditRun {
-  return {
-    config,
-    open: new Map(),
-    finished: new Map(),
-    needsReplay: new Set(),
-    invalidLines: 0,
-    seq: 0,
-  };
+  return { config, chats: new Map(), needsReplay: new Set(), invalidLines: 0 };
 }
 
 export function auditInvalidLine(run: AuditRun): void {
@@ -42,35 +37,32 @@ export function auditInvalidLine(run: AuditRun): void {
 }
 
 export function auditEvent(run: AuditRun, event: ChatEvent): void {
-  const seq = run.seq++;
   const { chatId } = event;
   if (run.needsReplay.has(chatId)) return;
-  const finished = run.finished.get(chatId);
-  if (finished) {
-    const closedAt = finished.state.closedAt ?? Number.POSITIVE_INFINITY;
-    if (event.at >= finished.lastAppliedAt) {
-      // At or after close the timers ignore it; widget actions still apply.
-      finished.state = reduce(finished.state, event, run.config.holdPhrases) ?? finished.state;
-      finished.lastAppliedAt = event.at;
-    } else if (event.at < closedAt || event.type.startsWith('playbook.')) {
-      run.needsReplay.add(chatId);
-      run.finished.delete(chatId);
-    }
+  let chat = run.chats.get(chatId);
+  if (!chat) {
+    chat = { state: undefined, lastAt: event.at, messageIds: new Set(), duplicates: 0 };
+    run.chats.set(chatId, chat);
+  }
+  if (event.at < chat.lastAt) {
+    // Out of order for this chat: it is derived again from all its lines after the pass.
+    run.needsReplay.add(chatId);
+    run.chats.delete(chatId);
     return;
   }
-  let timeline = run.open.get(chatId);
-  if (!timeline) {
-    timeline = createTimeline(chatId);
-    run.open.set(chatId, timeline);
+  chat.lastAt = event.at;
+  const closed = chat.state?.closedAt != null;
+  // After close the timers ignore protocol events, and a copy after close is no duplicate.
+  if (closed && isProtocolEvent(event)) return;
+  if (event.type === 'message' && chat.messageIds) {
+    if (chat.messageIds.has(event.id)) {
+      chat.duplicates += 1;
+      return;
+    }
+    chat.messageIds.add(event.id);
   }
-  addEvent(timeline, event, seq, run.config.holdPhrases);
-  // Until a start or message arrives the state stays undefined: a lone close starts nothing.
-  const state = timeline.state;
-  if (state?.closedAt != null) {
-    const lastAppliedAt = timeline.events[timeline.events.length - 1]!.event.at;
-    run.finished.set(chatId, { state, duplicates: timeline.duplicates, lastAppliedAt });
-    run.open.delete(chatId);
-  }
+  chat.state = reduce(chat.state, event, run.config.holdPhrases);
+  if (!closed && chat.state?.closedAt != null) chat.messageIds = null;
 }
 
 /** Builds the report; `replayed` holds the re-derived timelines of `needsReplay` chats. */
@@ -86,9 +78,8 @@ export function auditReport(
     const rules = rulesFor(run.config, { tier: state.customer.tier, channel: state.channel });
     chats.push(auditChat(state, rules));
   };
-  for (const t of run.open.values()) add(t.state, t.duplicates);
-  for (const f of run.finished.values()) add(f.state, f.duplicates);
-  for (const t of replayed.values()) add(t.state, t.duplicates);
+  for (const chat of run.chats.values()) add(chat.state, chat.duplicates);
+  for (const timeline of replayed.values()) add(timeline.state, timeline.duplicates);
   // JavaScript's default string order (UTF-16 code units), as protocol.md asks.
   chats.sort((a, b) => (a.chatId < b.chatId ? -1 : a.chatId > b.chatId ? 1 : 0));
   let firstResponseBreaches = 0;
@@ -112,22 +103,32 @@ export function auditReport(
   };
 }
 
+/** The second pass: feeds the events of the chats that need it into ordered timelines. */
+export function createReplay(run: AuditRun) {
+  const timelines = new Map<string, ChatTimeline>();
+  let seq = 0;
+  return {
+    wants(chatId: string): boolean {
+      return run.needsReplay.has(chatId);
+    },
+    add(event: ChatEvent): void {
+      if (!run.needsReplay.has(event.chatId)) return;
+      let timeline = timelines.get(event.chatId);
+      if (!timeline) {
+        timeline = createTimeline(event.chatId);
+        timelines.set(event.chatId, timeline);
+      }
+      addEvent(timeline, event, seq++, run.config.holdPhrases);
+    },
+    timelines: timelines as ReadonlyMap<string, ChatTimeline>,
+  };
+}
+
 /** Audits a whole in-memory list of events (tests, the widget's export). */
 export function auditEvents(events: readonly ChatEvent[], config: TeamConfig): AuditReport {
   const run = createAuditRun(config);
   for (const event of events) auditEvent(run, event);
-  const replay = new Map<string, ChatTimeline>();
-  if (run.needsReplay.size > 0) {
-    let seq = 0;
-    for (const event of events) {
-      if (!run.needsReplay.has(event.chatId)) continue;
-      let timeline = replay.get(event.chatId);
-      if (!timeline) {
-        timeline = createTimeline(event.chatId);
-        replay.set(event.chatId, timeline);
-      }
-      addEvent(timeline, event, seq++, config.holdPhrases);
-    }
-  }
-  return auditReport(run, replay);
+  const replay = createReplay(run);
+  if (run.needsReplay.size > 0) for (const event of events) replay.add(event);
+  return auditReport(run, replay.timelines);
 }

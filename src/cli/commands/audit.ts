@@ -5,13 +5,11 @@ import { join } from 'node:path';
 import {
   type AuditReport,
   type AuditRun,
-  addEvent,
   auditEvent,
   auditInvalidLine,
   auditReport,
-  type ChatTimeline,
   createAuditRun,
-  createTimeline,
+  createReplay,
   DEFAULT_CONFIG,
   formatConfigErrors,
   parseEventLine,
@@ -42,6 +40,9 @@ Options:
   -h, --help     show this help
 
 Invalid lines are reported on stderr as 'FILE: line N: reason' and skipped.`;
+
+/** A line's chat id as a JSON string literal, when it has the plain shape. */
+const CHAT_ID = /"chatId"\s*:\s*("(?:[^"\\]|\\.)*")/;
 
 export function loadConfigFile(path: string): TeamConfig {
   let text: string;
@@ -135,22 +136,18 @@ export async function auditTranscript(
     );
     if (spool) closeSync(spool.fd);
 
-    const replayed = new Map<string, ChatTimeline>();
+    const replay = createReplay(run);
     if (run.needsReplay.size > 0) {
-      let seq = 0;
       await forEachLine(spool ? spool.path : path, (line) => {
+        // Most lines belong to chats that need no replay: skip them without a full parse.
+        const id = CHAT_ID.exec(line);
+        const only = id !== null && line.indexOf('"chatId"', id.index + 1) === -1;
+        if (only && !replay.wants(JSON.parse(id[1]!) as string)) return;
         const parsed = parseEventLine(line);
-        if (parsed.kind !== 'event' || !run.needsReplay.has(parsed.event.chatId)) return;
-        const { chatId } = parsed.event;
-        let timeline = replayed.get(chatId);
-        if (!timeline) {
-          timeline = createTimeline(chatId);
-          replayed.set(chatId, timeline);
-        }
-        addEvent(timeline, parsed.event, seq++, config.holdPhrases);
+        if (parsed.kind === 'event') replay.add(parsed.event);
       });
     }
-    return auditReport(run, replayed);
+    return auditReport(run, replay.timelines);
   } finally {
     if (spool) {
       try {
