@@ -68,7 +68,8 @@ export function generateTranscript(options: TranscriptOptions): string[] {
     for (let m = 0; m < messages && rows.length < options.events; m++) {
       at += 3000 + Math.floor(random() * 140_000);
       const roll = random();
-      const author = roll < 0.5 ? 'customer' : roll < 0.93 ? 'agent' : roll < 0.97 ? 'bot' : 'system';
+      const author =
+        roll < 0.5 ? 'customer' : roll < 0.93 ? 'agent' : roll < 0.97 ? 'bot' : 'system';
       const text =
         author === 'customer'
           ? pick(CUSTOMER_LINES)

@@ -1,0 +1,36 @@
+// Everything the widget needs from the outside world, injectable as a whole or in part.
+import { browserClipboard, type Clipboard } from './clipboard.ts';
+import { browserClock, type Clock } from './clock.ts';
+import { browserFetch, type Fetcher } from './fetch.ts';
+import { browserNotifier, type Notifier } from './notifier.ts';
+import { playbookSearch, type SourceFactory } from './search.ts';
+import type { SocketTransportOptions, Transport } from './transport.ts';
+
+export interface WidgetAdapters {
+  clock: Clock;
+  fetch: Fetcher;
+  clipboard: Clipboard;
+  notifier: Notifier;
+  createSource: SourceFactory;
+  /**
+   * Builds the socket transport for `transport: { url, token }`; null when this build has
+   * none (the widget then reports an error and runs with the local transport).
+   */
+  socket: ((options: SocketTransportOptions, clock: Clock) => Transport) | null;
+  /** Where errors are logged besides the 'error' event. */
+  warn: (message: string) => void;
+}
+
+export function defaultAdapters(overrides: Partial<WidgetAdapters> = {}): WidgetAdapters {
+  return {
+    clock: overrides.clock ?? browserClock(),
+    fetch: overrides.fetch ?? browserFetch(),
+    clipboard: overrides.clipboard ?? browserClipboard(),
+    notifier: overrides.notifier ?? browserNotifier(),
+    createSource: overrides.createSource ?? playbookSearch,
+    socket: overrides.socket ?? null,
+    warn: overrides.warn ?? ((message) => console.warn(`[chat-playbook] ${message}`)),
+  };
+}
+
+export type { Clipboard, Clock, Fetcher, Notifier, SourceFactory };

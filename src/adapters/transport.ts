@@ -1,0 +1,63 @@
+// Where events come from and where the agent's actions go. 'local' means the host page
+// pushes events through the widget's API; the socket transport (realtime issue) implements
+// the same interface, adding a server clock offset to `now()`.
+import type { ChatEvent, PlaybookEvent } from '../core/index.ts';
+import type { Clock } from './clock.ts';
+
+export type TransportStatus = 'connecting' | 'online' | 'offline' | 'error';
+
+export interface TransportSink {
+  events(events: ChatEvent[]): void;
+  status(status: TransportStatus): void;
+  /** A team configuration pushed by the server (validated by the widget like `configure`). */
+  config(config: unknown): void;
+}
+
+/** What the widget sends: the agent's ticks, notes and inserted replies as playbook events. */
+export type PlaybookAction = PlaybookEvent;
+
+export interface Transport {
+  start(sink: TransportSink): void;
+  send(action: PlaybookAction): Promise<void>;
+  /** Server-corrected now, epoch ms: every clock is measured against it. */
+  now(): number;
+  dispose(): void;
+}
+
+export interface LocalTransport extends Transport {
+  /** Events the host pushed (already validated). */
+  push(events: ChatEvent[]): void;
+}
+
+/**
+ * The host is the server: its events go straight to the widget, and the agent's actions come
+ * back as events too, so the checklist derives from the same engine as everything else.
+ */
+export function createLocalTransport(clock: Pick<Clock, 'now'>): LocalTransport {
+  let sink: TransportSink | null = null;
+  let disposed = false;
+  return {
+    start(s) {
+      if (disposed) return;
+      sink = s;
+      s.status('online');
+    },
+    push(events) {
+      if (!disposed && events.length > 0) sink?.events(events);
+    },
+    send(action) {
+      if (!disposed) sink?.events([action]);
+      return Promise.resolve();
+    },
+    now: () => clock.now(),
+    dispose() {
+      disposed = true;
+      sink = null;
+    },
+  };
+}
+
+export interface SocketTransportOptions {
+  url: string;
+  token: string;
+}

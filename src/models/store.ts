@@ -1,0 +1,157 @@
+// Wires the models together: one place that knows which model feeds which. The UI gets the
+// Store; the app shell (src/app.ts) gets the Store plus the host-facing commands.
+import { computed, effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
+import type { WidgetAdapters } from '../adapters/index.ts';
+import type { Transport, TransportStatus } from '../adapters/transport.ts';
+import type { SopReply } from '../search/types.ts';
+import { type AttentionModel, createAttention } from './attention.ts';
+import { type ChatModel, type ChatsModel, createChats } from './chats.ts';
+import { BUILTIN_SOP_ID, type CommandsModel, createCommands } from './commands.ts';
+import { type ConfigModel, createConfigModel } from './config.ts';
+import type { ClockPayload, ReplyPayload } from './emitter.ts';
+import { createLibraryModel, type LibraryModel } from './library.ts';
+import type { WidgetOptions } from './options.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+import { createSuggestions, type SuggestionsModel } from './suggestions.ts';
+
+export interface OfferedReply {
+  sopId: string;
+  reply: SopReply;
+}
+
+export interface Store {
+  readonly options: WidgetOptions;
+  readonly now: ReadonlySignal<number>;
+  /** `now` to the hour: for dates (review status) without a redraw every second. */
+  readonly hour: ReadonlySignal<number>;
+  readonly scheduler: Scheduler;
+  readonly config: ConfigModel;
+  readonly chats: ChatsModel;
+  readonly library: LibraryModel;
+  readonly suggestions: SuggestionsModel;
+  readonly commands: CommandsModel;
+  readonly attention: AttentionModel;
+  readonly transportStatus: ReadonlySignal<TransportStatus>;
+  /** The chat on screen: the host's choice, else the first chat that arrived. */
+  readonly focusedId: ReadonlySignal<string | null>;
+  readonly focused: ReadonlySignal<ChatModel | undefined>;
+  /** The reply offered when the customer has been waiting too long. */
+  readonly expectationsReply: ReadonlySignal<OfferedReply>;
+  focus(chatId: string): void;
+  setTransportStatus(status: TransportStatus): void;
+  dispose(): void;
+}
+
+export interface StoreDeps {
+  options: WidgetOptions;
+  adapters: WidgetAdapters;
+  transport: Transport;
+  onClock: (payload: ClockPayload) => void;
+  emitReply: (payload: ReplyPayload) => boolean;
+  onError: (message: string, field?: string) => void;
+}
+
+const BUILTIN_EXPECTATIONS: SopReply = {
+  id: 'set-expectations',
+  title: 'Set expectations',
+  text: "Thanks for bearing with me, {customer.firstName}. I'm still on it and will have an update for you within {timeframe}.",
+};
+
+export function createStore(deps: StoreDeps): Store {
+  const { options, adapters, transport } = deps;
+  const config = createConfigModel(options.config);
+  const scheduler = createScheduler({ clock: adapters.clock, time: () => transport.now() });
+  const requestedFocus = signal<string | null>(null);
+  const transportStatus = signal<TransportStatus>('connecting');
+
+  let focusedId: ReadonlySignal<string | null> = signal(null);
+  const chats = createChats({
+    config: config.config,
+    now: scheduler.now,
+    focusedId: () => focusedId.peek(),
+  });
+  focusedId = computed(() => {
+    const wanted = requestedFocus.value;
+    const list = chats.list.value;
+    if (wanted !== null) return wanted;
+    return list[0]?.id ?? null;
+  });
+  const focused = computed(() => {
+    const id = focusedId.value;
+    return id === null ? undefined : chats.list.value.find((c) => c.id === id);
+  });
+  scheduler.watch(chats.ordered);
+  // Whatever is on screen is read, including a chat focused by default.
+  const stopFocusRead = effect(() => {
+    const id = focusedId.value;
+    if (id !== null) untracked(() => chats.markRead(id));
+  });
+
+  const library = createLibraryModel({
+    fetch: adapters.fetch,
+    createSource: adapters.createSource,
+  });
+  const suggestions = createSuggestions({
+    source: library.source,
+    chat: focused,
+    clock: adapters.clock,
+    onError: (message) => deps.onError(message),
+  });
+  const commands = createCommands({
+    transport,
+    agent: options.agent,
+    chats,
+    source: library.source,
+    clipboard: adapters.clipboard,
+    emitReply: deps.emitReply,
+    onError: (message) => deps.onError(message),
+  });
+  const attention = createAttention({
+    chats: chats.list,
+    notifier: adapters.notifier,
+    onClock: deps.onClock,
+  });
+
+  const expectationsReply = computed<OfferedReply>(() => {
+    const sops = library.library.value?.sops ?? [];
+    for (const pattern of [/set(ting)? expectations/i, /expectation/i, /status update/i]) {
+      for (const sop of sops) {
+        const reply = sop.replies.find((r) => pattern.test(r.title));
+        if (reply) return { sopId: sop.id, reply };
+      }
+    }
+    return { sopId: BUILTIN_SOP_ID, reply: BUILTIN_EXPECTATIONS };
+  });
+
+  return {
+    options,
+    now: scheduler.now,
+    hour: computed(() => Math.floor(scheduler.now.value / 3_600_000) * 3_600_000),
+    scheduler,
+    config,
+    chats,
+    library,
+    suggestions,
+    commands,
+    attention,
+    transportStatus,
+    focusedId,
+    focused,
+    expectationsReply,
+    focus(chatId) {
+      requestedFocus.value = chatId;
+      chats.markRead(chatId);
+    },
+    setTransportStatus(status) {
+      transportStatus.value = status;
+    },
+    dispose() {
+      stopFocusRead();
+      attention.dispose();
+      suggestions.dispose();
+      library.dispose();
+      scheduler.dispose();
+      chats.dispose();
+    },
+  };
+}

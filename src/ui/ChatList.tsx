@@ -1,0 +1,58 @@
+import type { ChatModel } from '../models/chats.ts';
+import { chatName } from '../models/describe.ts';
+import { ClockView } from './Clock.tsx';
+import { useStore } from './context.ts';
+
+function ChatRow({ chat, focused }: { chat: ChatModel; focused: boolean }) {
+  const store = useStore();
+  const reading = chat.reading.value;
+  const state = chat.state.value;
+  if (!reading || !state) return null;
+  const unread = chat.unread.value;
+  const tier = state.customer.tier;
+  return (
+    <li class="cp-chat" data-cp-chat={chat.id} data-cp-focused={focused ? 'true' : undefined}>
+      <button
+        type="button"
+        aria-current={focused ? 'true' : undefined}
+        onClick={() => store.focus(chat.id)}
+      >
+        <span class="cp-name">{chatName(state, chat.id)}</span>
+        {tier ? <span class="cp-tier">{tier}</span> : null}
+        {state.closedAt !== null ? <span class="cp-badge">closed</span> : null}
+        {unread > 0 ? (
+          <span class="cp-unread">
+            {unread}
+            <span class="cp-sr"> unread</span>
+          </span>
+        ) : null}
+        <span class="cp-clocks">
+          <ClockView clock="firstResponse" reading={reading.firstResponse} contract />
+          <ClockView clock="gap" reading={reading.gap} contract />
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function ChatList() {
+  const store = useStore();
+  const chats = store.chats.ordered.value;
+  const focusedId = store.focusedId.value;
+  return (
+    <section aria-labelledby="cp-chats-h">
+      <h2 id="cp-chats-h">
+        Chats <span class="cp-muted">({chats.length})</span>
+      </h2>
+      {chats.length === 0 ? (
+        <p class="cp-muted">No chats yet.</p>
+      ) : (
+        <ul class="cp-chats" aria-label="Chats, most urgent first">
+          {chats.map((chat) => (
+            <ChatRow key={chat.id} chat={chat} focused={chat.id === focusedId} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
