@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 const benches = [
   { name: 'audit', args: ['--import', 'tsx', 'bench/audit.ts'] },
   { name: 'search', args: ['--expose-gc', 'bench/search.mjs'] },
-  { name: 'widget', args: ['bench/widget.mjs'] },
+  { name: 'widget', args: ['--import', 'tsx', 'bench/widget.ts'] },
   { name: 'load', args: ['bench/load.mjs'] },
 ];
 
