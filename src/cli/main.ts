@@ -1,5 +1,5 @@
 // chat-playbook: the command-line shell over the same engine and search as the widget.
-import { InputError, UsageError, writeErr, writeOut, type Command } from './io.ts';
+import { type Command, InputError, UsageError, writeErr, writeOut } from './io.ts';
 
 // Each command module is loaded only when used, so `audit` never pays for the search index.
 const commands: Record<string, () => Promise<Command>> = {
@@ -8,6 +8,8 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.ts')).evaluate,
   'build-index': async () => (await import('./commands/build-index.ts')).buildIndex,
   'check-library': async () => (await import('./commands/check-library.ts')).checkLibrary,
+  serve: async () => (await import('./commands/serve.ts')).serve,
+  token: async () => (await import('./commands/token.ts')).token,
 };
 
 const mainUsage = `Usage: chat-playbook <command> [options]
@@ -18,6 +20,8 @@ Commands:
   eval --library <file|dir> --queries <file.jsonl> [--learn-from F] [--json]
   build-index --library <file|dir> --out <index.json>           validated library + index
   check-library <file|dir>                                      validation and stale SOPs
+  serve [--port N] [--host H] [--data DIR | --redis URL] [--demo]  the realtime server
+  token --team T --role agent|supervisor --sub ID [--name N] [--ttl 8h]   a widget token
 
 Run 'chat-playbook <command> --help' for a command's options.`;
 

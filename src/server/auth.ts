@@ -1,0 +1,208 @@
+// Authentication for the realtime server: the webhook body signature (HMAC-SHA256 of the raw
+// body, `X-Signature-256: sha256=<hex>`) and the widget/connector tokens (compact HS256
+// JWTs: base64url(header).base64url(payload).base64url(signature)). A host's backend may
+// mint the same tokens with any JWT library and the shared secret.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type Role = 'agent' | 'supervisor' | 'connector';
+export const ROLES: readonly Role[] = ['agent', 'supervisor', 'connector'];
+
+export interface TokenClaims {
+  team: string;
+  role: Role;
+  sub: string;
+  name?: string;
+  /** Issued at, seconds since the epoch. */
+  iat: number;
+  /** Expires at, seconds since the epoch. */
+  exp: number;
+}
+
+export type AuthFailureCode =
+  | 'auth_missing'
+  | 'auth_malformed'
+  | 'auth_algorithm'
+  | 'auth_signature'
+  | 'auth_expired'
+  | 'auth_claims'
+  | 'auth_role'
+  | 'auth_team';
+
+export type VerifyResult =
+  | { ok: true; claims: TokenClaims }
+  | { ok: false; code: AuthFailureCode; reason: string };
+
+/** Team names go into file paths and Redis keys: keep them to a safe alphabet. */
+export const TEAM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function isTeamName(value: unknown): value is string {
+  return typeof value === 'string' && TEAM_PATTERN.test(value) && !value.includes('..');
+}
+
+const HEADER = base64url(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
+
+function base64url(buf: Buffer): string {
+  return buf.toString('base64url');
+}
+
+function hmac(secret: string, data: string | Buffer): Buffer {
+  return createHmac('sha256', secret).update(data).digest();
+}
+
+/** Constant-time equality of two byte strings (false, not a throw, on different lengths). */
+export function safeEqual(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) {
+    // Still spend the comparison so the length is the only thing a timing attack learns.
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+export interface SignOptions {
+  team: string;
+  role: Role;
+  sub: string;
+  name?: string | undefined;
+  /** Lifetime in milliseconds (default 8 hours). */
+  ttlMs?: number;
+  /** The issuing clock, epoch ms (default Date.now()). */
+  now?: number;
+}
+
+export function signToken(secret: string, options: SignOptions): string {
+  if (!secret) throw new Error('signToken: empty secret');
+  if (!isTeamName(options.team)) throw new Error(`signToken: bad team name '${options.team}'`);
+  if (!ROLES.includes(options.role)) throw new Error(`signToken: bad role '${options.role}'`);
+  if (!options.sub) throw new Error('signToken: empty sub');
+  const now = options.now ?? Date.now();
+  const iat = Math.floor(now / 1000);
+  const exp = Math.floor((now + (options.ttlMs ?? 8 * 3600_000)) / 1000);
+  const claims: TokenClaims = {
+    team: options.team,
+    role: options.role,
+    sub: options.sub,
+    iat,
+    exp,
+  };
+  if (options.name) claims.name = options.name;
+  const payload = base64url(Buffer.from(JSON.stringify(claims)));
+  const signature = base64url(hmac(secret, `${HEADER}.${payload}`));
+  return `${HEADER}.${payload}.${signature}`;
+}
+
+function fail(code: AuthFailureCode, reason: string): VerifyResult {
+  return { ok: false, code, reason };
+}
+
+function decodeJson(part: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verifies a token's signature, algorithm, claims and expiry (`now` in epoch ms). */
+export function verifyToken(secret: string, token: unknown, now = Date.now()): VerifyResult {
+  if (token === undefined || token === null || token === '') {
+    return fail('auth_missing', 'no token: pass auth: { token }');
+  }
+  if (typeof token !== 'string' || token.length > 4096) {
+    return fail('auth_malformed', 'token is not a string');
+  }
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {
+    return fail('auth_malformed', 'token is not header.payload.signature in base64url');
+  }
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  const header = decodeJson(headerPart) as { alg?: unknown } | undefined;
+  if (typeof header !== 'object' || header === null) {
+    return fail('auth_malformed', 'token header is not JSON');
+  }
+  if (header.alg !== 'HS256') {
+    return fail('auth_algorithm', `token algorithm must be HS256 (got ${String(header.alg)})`);
+  }
+  const expected = hmac(secret, `${headerPart}.${payloadPart}`);
+  if (!safeEqual(Buffer.from(signaturePart, 'base64url'), expected)) {
+    return fail('auth_signature', 'token signature does not match (forged, or another secret)');
+  }
+  const payload = decodeJson(payloadPart) as Record<string, unknown> | undefined;
+  if (typeof payload !== 'object' || payload === null) {
+    return fail('auth_malformed', 'token payload is not JSON');
+  }
+  const { team, role, sub, name, exp, iat } = payload;
+  if (!isTeamName(team)) return fail('auth_claims', 'token claim team: missing or invalid');
+  if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+    return fail('auth_claims', 'token claim role: must be agent, supervisor or connector');
+  }
+  if (typeof sub !== 'string' || sub === '') return fail('auth_claims', 'token claim sub: missing');
+  if (name !== undefined && typeof name !== 'string') {
+    return fail('auth_claims', 'token claim name: must be a string');
+  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    return fail('auth_claims', 'token claim exp: missing');
+  }
+  if (exp * 1000 <= now) {
+    return fail('auth_expired', `token expired at ${new Date(exp * 1000).toISOString()}`);
+  }
+  const claims: TokenClaims = {
+    team,
+    role: role as Role,
+    sub,
+    iat: typeof iat === 'number' ? iat : 0,
+    exp,
+  };
+  if (typeof name === 'string' && name) claims.name = name;
+  return { ok: true, claims };
+}
+
+/** `sha256=<hex>` of the raw body, as a helpdesk puts it in `X-Signature-256`. */
+export function signBody(secret: string, body: string | Buffer): string {
+  return `sha256=${hmac(secret, body).toString('hex')}`;
+}
+
+export type SignatureCheck = { ok: true } | { ok: false; error: string };
+
+/** Checks an `X-Signature-256` header against the raw body in constant time. */
+export function verifyBodySignature(
+  secret: string,
+  body: Buffer,
+  header: string | string[] | undefined,
+): SignatureCheck {
+  if (header === undefined || header === '') {
+    return { ok: false, error: 'missing X-Signature-256 header (sha256=<hex HMAC of the body>)' };
+  }
+  const value = Array.isArray(header) ? header[0] : header;
+  const m = /^sha256=([0-9a-fA-F]{64})$/.exec((value ?? '').trim());
+  if (!m) return { ok: false, error: 'X-Signature-256 must be sha256=<64 hex digits>' };
+  const given = Buffer.from(m[1]!.toLowerCase(), 'hex');
+  if (!safeEqual(given, hmac(secret, body))) {
+    return { ok: false, error: 'X-Signature-256 does not match the body' };
+  }
+  return { ok: true };
+}
+
+/** Constant-time comparison of a presented shared secret (connectors may use it directly). */
+export function isSecret(secret: string, presented: unknown): boolean {
+  if (typeof presented !== 'string' || presented === '') return false;
+  return safeEqual(hmac('secret-check', presented), hmac('secret-check', secret));
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/;
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
+
+/** Parses `90s`, `15m`, `8h`, `7d`, `2w`, `500ms` (a bare number is seconds); null if bad. */
+export function parseDuration(value: string): number | null {
+  const m = DURATION.exec(value.trim());
+  if (!m) return null;
+  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
+  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : null;
+}

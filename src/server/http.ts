@@ -1,0 +1,187 @@
+// The webhook side (shared/spec/cli.md): POST /v1/events and /v1/teams/<team>/events with a
+// JSON body (one event or an array) or JSONL (Content-Type: application/x-ndjson), signed
+// with X-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>; GET /healthz.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isTeamName, verifyBodySignature } from './auth.ts';
+import type { Hub, ParsedEntry } from './hub.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface HttpOptions {
+  secret: string;
+  maxBodyBytes: number;
+  limiter: RateLimiter | null;
+  isReady: () => boolean;
+  warn: (message: string) => void;
+}
+
+const JSONL_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonl',
+  'application/jsonlines',
+  'application/x-jsonlines',
+]);
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** The client went away before the body was complete: nothing to answer. */
+class AbortedRequest extends Error {}
+
+/** Reads the body up to `limit` bytes; null when it is larger (the rest is drained). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('close', () => {
+      if (!req.complete) reject(new AbortedRequest('request aborted'));
+    });
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Splits a body into entries: JSONL lines, a JSON array's items, or one JSON value. */
+export function parseBody(body: Buffer, contentType: string | undefined): ParsedEntry[] {
+  let text = body.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (JSONL_TYPES.has(mime)) {
+    const entries: ParsedEntry[] = [];
+    text.split('\n').forEach((raw, index) => {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.trim() === '') return;
+      try {
+        entries.push({ index, value: JSON.parse(line) });
+      } catch (err) {
+        entries.push({
+          index,
+          error: `line ${index + 1}: not valid JSON (${(err as Error).message})`,
+        });
+      }
+    });
+    return entries;
+  }
+  if (text.trim() === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const hint = text.trim().includes('\n')
+      ? '; for one event per line send Content-Type: application/x-ndjson'
+      : '';
+    return [{ index: 0, error: `body is not valid JSON (${(err as Error).message})${hint}` }];
+  }
+  if (Array.isArray(value)) return value.map((v, index) => ({ index, value: v }));
+  return [{ index: 0, value }];
+}
+
+const TEAM_ROUTE = /^\/v1\/teams\/([^/]+)\/events\/?$/;
+
+export function createRequestHandler(hub: Hub, options: HttpOptions) {
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await route(req, res);
+    } catch (err) {
+      if (err instanceof AbortedRequest) return;
+      options.warn(`ingest failed: ${(err as Error).stack ?? String(err)}`);
+      send(res, 503, { error: 'could not store the events; retry later' }, { 'Retry-After': '1' });
+    }
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return send(res, 405, { error: 'use GET' }, { Allow: 'GET, HEAD' });
+      }
+      if (!options.isReady()) return send(res, 503, { ok: false });
+      return send(res, 200, { ok: true, storage: hub.log.kind, log: hub.logId });
+    }
+    let team = 'default';
+    if (path !== '/v1/events' && path !== '/v1/events/') {
+      const m = TEAM_ROUTE.exec(path);
+      if (!m) return send(res, 404, { error: `no route ${path}` });
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(m[1]!);
+      } catch {
+        decoded = '';
+      }
+      if (!isTeamName(decoded)) {
+        return send(res, 400, {
+          error: 'team: letters, digits, dot, dash and underscore, at most 64',
+        });
+      }
+      team = decoded;
+    }
+    if (req.method !== 'POST') {
+      return send(res, 405, { error: 'use POST' }, { Allow: 'POST' });
+    }
+    if (options.limiter) {
+      const source = req.socket.remoteAddress ?? 'unknown';
+      const take = options.limiter.take(source);
+      if (!take.ok) {
+        req.resume();
+        return send(
+          res,
+          429,
+          { error: 'too many requests from this source', retryAfterS: take.retryAfterS },
+          { 'Retry-After': String(take.retryAfterS) },
+        );
+      }
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+      req.resume();
+      return send(res, 413, tooLarge(options.maxBodyBytes), { Connection: 'close' });
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    if (body === null) {
+      return send(res, 413, tooLarge(options.maxBodyBytes), { Connection: 'close' });
+    }
+    const signature = verifyBodySignature(options.secret, body, req.headers['x-signature-256']);
+    if (!signature.ok) return send(res, 401, { error: signature.error });
+    const entries = parseBody(body, req.headers['content-type']);
+    if (entries.length === 0) {
+      return send(res, 400, { accepted: 0, rejected: [], error: 'no events in the body' });
+    }
+    const outcome = await hub.ingest(team, entries);
+    const { status, ...result } = outcome;
+    send(res, status, result);
+  }
+}
+
+function tooLarge(limit: number) {
+  return { error: `body larger than ${limit} bytes; split it into several requests` };
+}

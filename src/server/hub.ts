@@ -1,0 +1,379 @@
+// The server's core, independent of HTTP and sockets: validate with the engine, append to
+// the log (durably), fold into the team index, and hand the new records to whoever
+// broadcasts them. Replay, snapshot, the versioned team configuration and compaction too.
+import {
+  type ChatEvent,
+  DEFAULT_CONFIG,
+  type TeamConfig,
+  validateConfig,
+  validateEvent,
+} from '../core/index.ts';
+import type { AppendItem, AppendResult, EventLog, StoredEvent } from './store/types.ts';
+import { TeamIndex } from './team-index.ts';
+import type {
+  ConfigAuthor,
+  ConfigFieldError,
+  ConfigVersion,
+  EventsBatch,
+  IngestResult,
+} from './wire.ts';
+
+export interface HubOptions {
+  now?: () => number;
+  /** Closed chats older than this are dropped by compaction (default 7 days). */
+  retentionMs?: number;
+  /** A fresh widget also gets chats closed within this window (default 1 hour). */
+  snapshotClosedMs?: number;
+  /** Events per `events` batch when replaying (default 500). */
+  replayChunk?: number;
+  /** A widget further behind than this gets a snapshot instead of a replay (default 50,000). */
+  maxReplay?: number;
+  warn?: (message: string) => void;
+}
+
+export interface HubListener {
+  events(team: string, batch: EventsBatch): void;
+  config(team: string, version: ConfigVersion): void;
+}
+
+interface TeamState {
+  index: TeamIndex;
+  /** Serialises index updates. */
+  chain: Promise<void>;
+}
+
+/** One item of a request body: a decoded value, or why it could not be decoded. */
+export type ParsedEntry = { index: number; value: unknown } | { index: number; error: string };
+
+export type IngestOutcome = IngestResult & { status: 200 | 400 };
+
+export type SaveOutcome =
+  | { ok: true; version: ConfigVersion; warnings: string[] }
+  | { ok: false; errors: ConfigFieldError[] };
+
+export const DEFAULT_VERSION: ConfigVersion = {
+  version: 0,
+  config: DEFAULT_CONFIG,
+  at: 0,
+  by: null,
+  comment: 'built-in defaults',
+};
+
+export class Hub {
+  readonly now: () => number;
+  readonly retentionMs: number;
+  readonly snapshotClosedMs: number;
+  readonly replayChunk: number;
+  readonly maxReplay: number;
+  private readonly teams = new Map<string, TeamState>();
+  private readonly listeners = new Set<HubListener>();
+  private readonly warn: (message: string) => void;
+
+  constructor(
+    readonly log: EventLog,
+    options: HubOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.retentionMs = options.retentionMs ?? 7 * 86_400_000;
+    this.snapshotClosedMs = options.snapshotClosedMs ?? 3600_000;
+    this.replayChunk = options.replayChunk ?? 500;
+    this.maxReplay = options.maxReplay ?? 50_000;
+    this.warn = options.warn ?? (() => {});
+  }
+
+  get logId(): string {
+    return this.log.logId;
+  }
+
+  /** Rebuilds every team's index from the log (after a restart, the open chats). */
+  async open(): Promise<void> {
+    for (const team of await this.log.teams()) await this.sync(team);
+  }
+
+  listen(listener: HubListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private state(team: string): TeamState {
+    let s = this.teams.get(team);
+    if (!s) {
+      s = { index: new TeamIndex(DEFAULT_CONFIG.holdPhrases), chain: Promise.resolve() };
+      this.teams.set(team, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` after every earlier index update of the team. */
+  private serial<T>(team: string, fn: (s: TeamState) => Promise<T>): Promise<T> {
+    const s = this.state(team);
+    const run = s.chain.then(() => fn(s));
+    s.chain = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  private async catchUp(team: string, s: TeamState): Promise<void> {
+    for (;;) {
+      const head = await this.log.head(team);
+      if (head <= s.index.head) return;
+      const records = await this.log.readAfter(team, s.index.head, 2000);
+      // Everything up to `head` that exists was returned unless the page is full.
+      s.index.fold(records, records.length < 2000 ? head : 0);
+    }
+  }
+
+  /** Brings the team's index up to the log's head (other nodes may have appended). */
+  sync(team: string): Promise<TeamIndex> {
+    return this.serial(team, async (s) => {
+      await this.catchUp(team, s);
+      return s.index;
+    });
+  }
+
+  private fold(team: string, stored: StoredEvent[]): Promise<void> {
+    return this.serial(team, async (s) => {
+      const first = stored[0];
+      if (first && first.o === s.index.head + 1) s.index.fold(stored);
+      else await this.catchUp(team, s);
+    });
+  }
+
+  /** Appends validated events (durably), folds them, broadcasts them; returns the offsets. */
+  async append(team: string, items: AppendItem[]): Promise<AppendResult> {
+    const result = await this.log.append(team, items, this.now());
+    if (result.stored.length > 0) {
+      this.broadcast(team, result.stored);
+      await this.fold(team, result.stored);
+    }
+    return result;
+  }
+
+  private broadcast(team: string, stored: StoredEvent[]): void {
+    const batch: EventsBatch = {
+      log: this.logId,
+      after: stored[0]!.o - 1,
+      head: stored[stored.length - 1]!.o,
+      events: stored.map((r) => ({ o: r.o, e: r.e })),
+    };
+    for (const l of this.listeners) l.events(team, batch);
+  }
+
+  /**
+   * Validates each parsed value with the engine and stores the valid ones, in their order.
+   * Types the timers ignore are accepted and not stored. 400 when nothing was valid.
+   */
+  async ingest(team: string, entries: readonly ParsedEntry[]): Promise<IngestOutcome> {
+    const rejected: IngestResult['rejected'] = [];
+    const items: AppendItem[] = [];
+    let ignored = 0;
+    for (const entry of entries) {
+      if ('error' in entry) {
+        rejected.push({ index: entry.index, error: entry.error });
+        continue;
+      }
+      const v = validateEvent(entry.value);
+      if (v.kind === 'event') items.push({ event: v.event });
+      else if (v.kind === 'ignored') ignored += 1;
+      else rejected.push({ index: entry.index, error: v.error });
+    }
+    if (items.length + ignored === 0) return { status: 400, accepted: 0, rejected };
+    if (items.length > 0) await this.append(team, items);
+    return { status: 200, accepted: items.length + ignored, rejected };
+  }
+
+  /** `ingest` for values already decoded (an array's items are its indexes). */
+  ingestValues(team: string, values: readonly unknown[]): Promise<IngestOutcome> {
+    return this.ingest(
+      team,
+      values.map((value, index) => ({ index, value })),
+    );
+  }
+
+  /** Whether the team has this chat (after catching up with the log). */
+  async hasChat(team: string, chatId: string): Promise<boolean> {
+    const known = this.teams.get(team)?.index.chats.has(chatId);
+    if (known) return true;
+    return (await this.sync(team)).chats.has(chatId);
+  }
+
+  /**
+   * Sends everything after `after` as `events` batches of `replayChunk`, ending with one
+   * that brings the widget to the head. Returns that head.
+   */
+  async replay(team: string, after: number, send: (batch: EventsBatch) => void): Promise<number> {
+    const head = await this.log.head(team);
+    let cursor = after;
+    for (;;) {
+      const records = await this.log.readAfter(team, cursor, this.replayChunk);
+      if (records.length === 0) break;
+      const last = records[records.length - 1]!.o;
+      send({ log: this.logId, after: cursor, head: last, events: toWire(records) });
+      cursor = last;
+      if (records.length < this.replayChunk) break;
+    }
+    // Offsets up to the head read before the loop exist in the log or were compacted away.
+    if (head > cursor) {
+      send({ log: this.logId, after: cursor, head, events: [] });
+      cursor = head;
+    }
+    return cursor;
+  }
+
+  /** Open and recently closed chats of the team, complete up to the returned head. */
+  async snapshot(team: string): Promise<EventsBatch> {
+    return this.serial(team, async (s) => {
+      await this.catchUp(team, s);
+      const records = s.index.snapshot(this.now(), this.snapshotClosedMs);
+      return {
+        log: this.logId,
+        after: 0,
+        head: s.index.head,
+        events: toWire(records),
+        snapshot: true as const,
+      };
+    });
+  }
+
+  async head(team: string): Promise<number> {
+    return this.log.head(team);
+  }
+
+  // -------------------------------------------------------------------------
+  // Configuration
+
+  async configHistory(team: string): Promise<ConfigVersion[]> {
+    return [DEFAULT_VERSION, ...(await this.log.configHistory(team))];
+  }
+
+  async currentConfig(team: string): Promise<ConfigVersion> {
+    const history = await this.log.configHistory(team);
+    return history[history.length - 1] ?? DEFAULT_VERSION;
+  }
+
+  private async store(
+    team: string,
+    config: TeamConfig,
+    by: ConfigAuthor,
+    comment: string,
+    revertOf?: number,
+  ): Promise<ConfigVersion> {
+    const entry: Omit<ConfigVersion, 'version'> = { config, at: this.now(), by, comment };
+    if (revertOf !== undefined) entry.revertOf = revertOf;
+    const version = await this.log.appendConfig(team, entry);
+    this.state(team).index.setHoldPhrases(config.holdPhrases);
+    for (const l of this.listeners) l.config(team, version);
+    return version;
+  }
+
+  /** Validates with the engine against the current configuration (a partial update). */
+  async saveConfig(
+    team: string,
+    input: unknown,
+    by: ConfigAuthor,
+    comment: unknown,
+  ): Promise<SaveOutcome> {
+    if (comment !== undefined && typeof comment !== 'string') {
+      return { ok: false, errors: [{ field: 'comment', message: 'must be a string' }] };
+    }
+    const current = await this.currentConfig(team);
+    const result = validateConfig(input, current.config);
+    if (!result.ok) return { ok: false, errors: result.errors };
+    const version = await this.store(team, result.config, by, (comment ?? '').slice(0, 500));
+    return { ok: true, version, warnings: result.warnings };
+  }
+
+  async revertConfig(
+    team: string,
+    to: unknown,
+    by: ConfigAuthor,
+    comment: unknown,
+  ): Promise<SaveOutcome> {
+    if (typeof to !== 'number' || !Number.isInteger(to) || to < 0) {
+      return {
+        ok: false,
+        errors: [{ field: 'version', message: 'must be a version number (0 = defaults)' }],
+      };
+    }
+    const history = await this.configHistory(team);
+    const target = history.find((v) => v.version === to);
+    if (!target) {
+      const last = history[history.length - 1]!.version;
+      return {
+        ok: false,
+        errors: [{ field: 'version', message: `no version ${to} (versions 0 to ${last})` }],
+      };
+    }
+    const note = typeof comment === 'string' && comment ? comment : `revert to version ${to}`;
+    const version = await this.store(team, target.config, by, note.slice(0, 500), to);
+    return { ok: true, version, warnings: [] };
+  }
+
+  // -------------------------------------------------------------------------
+  // Compaction
+
+  /** Drops closed chats older than the retention from the log and the index. */
+  async compact(): Promise<{ team: string; chats: number; events: number }[]> {
+    const report: { team: string; chats: number; events: number }[] = [];
+    const teams = new Set([...(await this.log.teams()), ...this.teams.keys()]);
+    for (const team of teams) {
+      await this.serial(team, async (s) => {
+        await this.catchUp(team, s);
+        const { chatIds, offsets } = s.index.expired(this.now(), this.retentionMs);
+        if (chatIds.length === 0) return;
+        await this.log.drop(team, offsets);
+        s.index.remove(chatIds);
+        report.push({ team, chats: chatIds.length, events: offsets.size });
+      });
+    }
+    return report;
+  }
+
+  stats(): { teams: number; chats: number; openChats: number; events: number } {
+    let chats = 0;
+    let openChats = 0;
+    let events = 0;
+    for (const s of this.teams.values()) {
+      chats += s.index.chats.size;
+      openChats += s.index.openChats;
+      for (const c of s.index.chats.values()) events += c.records.length;
+    }
+    return { teams: this.teams.size, chats, openChats, events };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.teams.values()].map((s) => s.chain));
+    await this.log.close();
+  }
+
+  warnOnce(message: string): void {
+    this.warn(message);
+  }
+}
+
+function toWire(records: readonly StoredEvent[]): EventsBatch['events'] {
+  return records.map((r) => ({ o: r.o, e: r.e }));
+}
+
+/** A playbook event from a widget, checked like any other event, stamped with its author. */
+export function validateAction(
+  raw: unknown,
+  by: string,
+): { ok: true; event: ChatEvent } | { ok: false; error: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: 'event: must be an object' };
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string' || !type.startsWith('playbook.')) {
+    return {
+      ok: false,
+      error: `type: a widget may send playbook.check, playbook.note or playbook.reply (got ${JSON.stringify(type)})`,
+    };
+  }
+  const v = validateEvent({ ...raw, by });
+  if (v.kind === 'invalid') return { ok: false, error: v.error };
+  if (v.kind === 'ignored') return { ok: false, error: `type: unknown playbook event '${type}'` };
+  return { ok: true, event: v.event };
+}

@@ -1,0 +1,346 @@
+// The socket.io side: widgets on `/` (signed token of an agent or supervisor; resume from an
+// offset; actions; supervisors' configuration) and helpdesk connectors on `/connectors`
+// (connector token or the shared secret; events in, acknowledged like the HTTP ingest).
+import type { Namespace, Server, Socket } from 'socket.io';
+import {
+  type AuthFailureCode,
+  isSecret,
+  isTeamName,
+  type TokenClaims,
+  verifyToken,
+} from './auth.ts';
+import { type Hub, validateAction } from './hub.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type {
+  ActionAck,
+  ConfigHistoryAck,
+  ConfigSaveAck,
+  ConnectorAck,
+  HeadAck,
+  ReplayAck,
+  Welcome,
+  WidgetAuth,
+} from './wire.ts';
+
+export interface SocketOptions {
+  secret: string;
+  /** Per-connector limiter (the same budget as the HTTP ingest), or null. */
+  connectorLimiter: RateLimiter | null;
+  warn: (message: string) => void;
+}
+
+export function roomOf(team: string): string {
+  return `team:${team}`;
+}
+
+function authError(code: AuthFailureCode, message: string): Error {
+  const err = new Error(message) as Error & { data: { code: string } };
+  err.data = { code };
+  return err;
+}
+
+/** The callback of an emit with an ack: the last argument, when it is a function. */
+function ackOf<T>(args: unknown[]): ((value: T) => void) | null {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as (value: T) => void) : null;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Disconnects the socket when its token expires; the client reconnects with a fresh one. */
+function expireAt(socket: Socket, expMs: number, now: number): void {
+  const timer = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, expMs - now));
+  timer.unref?.();
+  socket.on('disconnect', () => clearTimeout(timer));
+}
+
+export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () => void {
+  const widgets = io.of('/');
+  const connectors = io.of('/connectors');
+  const actionLimiter = new RateLimiter({ perSecond: 20, burst: 60 }, hub.now);
+
+  const unlisten = hub.listen({
+    events: (team, batch) => widgets.to(roomOf(team)).emit('events', batch),
+    config: (team, version) => widgets.to(roomOf(team)).emit('config', version),
+  });
+
+  widgets.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as Partial<WidgetAuth>;
+    const v = verifyToken(options.secret, auth.token, hub.now());
+    if (!v.ok) return next(authError(v.code, v.reason));
+    if (v.claims.role === 'connector') {
+      return next(
+        authError('auth_role', 'a connector token cannot open a widget connection (/connectors)'),
+      );
+    }
+    if (auth.team !== undefined && auth.team !== v.claims.team) {
+      return next(
+        authError(
+          'auth_team',
+          `token is for team '${v.claims.team}', not '${String(auth.team)}': no access`,
+        ),
+      );
+    }
+    socket.data.claims = v.claims;
+    next();
+  });
+
+  widgets.on('connection', (socket) => {
+    const claims = socket.data.claims as TokenClaims;
+    void onWidget(socket, claims).catch((err: unknown) => {
+      options.warn(`widget ${claims.sub}: ${(err as Error).stack ?? String(err)}`);
+      socket.disconnect(true);
+    });
+  });
+
+  async function onWidget(socket: Socket, claims: TokenClaims): Promise<void> {
+    const team = claims.team;
+    const by = claims.name ? { sub: claims.sub, name: claims.name } : { sub: claims.sub };
+    const isSupervisor = claims.role === 'supervisor';
+    const auth = (socket.handshake.auth ?? {}) as Partial<WidgetAuth>;
+    expireAt(socket, claims.exp * 1000, hub.now());
+    // Live batches from now on; whatever comes before the catch-up the widget holds back.
+    socket.join(roomOf(team));
+
+    socket.on('time', (...args: unknown[]) => ackOf<number>(args)?.(hub.now()));
+
+    socket.on('action', async (...args: unknown[]) => {
+      const ack = ackOf<ActionAck>(args);
+      if (!ack) return;
+      const req = args[0] as { id?: unknown; event?: unknown } | undefined;
+      const id = req?.id;
+      if (typeof id !== 'string' || id === '' || id.length > 128) {
+        return ack({
+          ok: false,
+          error: 'id: must be a string of 1 to 128 characters',
+          retry: false,
+        });
+      }
+      const take = actionLimiter.take(socket.id);
+      if (!take.ok) return ack({ ok: false, error: 'too many actions, slow down', retry: true });
+      const v = validateAction(req?.event, claims.sub);
+      if (!v.ok) return ack({ ok: false, error: v.error, retry: false });
+      try {
+        if (!(await hub.hasChat(team, v.event.chatId))) {
+          return ack({
+            ok: false,
+            error: `chatId: no chat '${v.event.chatId}' in team '${team}'`,
+            retry: false,
+          });
+        }
+        const result = await hub.append(team, [{ event: v.event, key: `${claims.sub}\n${id}` }]);
+        const duplicate = result.stored.length === 0;
+        ack(
+          duplicate
+            ? { ok: true, offset: result.offsets[0]!, duplicate }
+            : { ok: true, offset: result.offsets[0]! },
+        );
+      } catch (err) {
+        options.warn(`action of ${claims.sub}: ${(err as Error).message}`);
+        ack({ ok: false, error: 'could not store the action; retrying', retry: true });
+      }
+    });
+
+    socket.on('replay', async (...args: unknown[]) => {
+      const ack = ackOf<ReplayAck>(args);
+      const req = args[0] as { after?: unknown; log?: unknown } | undefined;
+      try {
+        const head = await catchUp(socket, team, req?.after, req?.log);
+        ack?.({ ok: true, head });
+      } catch (err) {
+        ack?.({ ok: false, error: (err as Error).message });
+      }
+    });
+
+    socket.on('head', async (...args: unknown[]) => {
+      const ack = ackOf<HeadAck>(args);
+      if (!ack) return;
+      try {
+        ack({ ok: true, log: hub.logId, head: await hub.head(team) });
+      } catch (err) {
+        ack({ ok: false, error: (err as Error).message });
+      }
+    });
+
+    socket.on('config:save', async (...args: unknown[]) => {
+      const ack = ackOf<ConfigSaveAck>(args);
+      if (!ack) return;
+      if (!isSupervisor) return ack(forbidden());
+      const req = args[0] as { config?: unknown; comment?: unknown } | undefined;
+      try {
+        const r = await hub.saveConfig(team, req?.config, by, req?.comment);
+        if (!r.ok) return ack(r);
+        ack(
+          r.warnings.length > 0
+            ? { ok: true, version: r.version.version, warnings: r.warnings }
+            : { ok: true, version: r.version.version },
+        );
+      } catch (err) {
+        options.warn(`config:save: ${(err as Error).message}`);
+        ack({ ok: false, errors: [{ field: '(server)', message: 'could not store; retry' }] });
+      }
+    });
+
+    socket.on('config:history', async (...args: unknown[]) => {
+      const ack = ackOf<ConfigHistoryAck>(args);
+      if (!ack) return;
+      try {
+        ack({ ok: true, versions: await hub.configHistory(team) });
+      } catch (err) {
+        ack({ ok: false, errors: [{ field: '(server)', message: (err as Error).message }] });
+      }
+    });
+
+    socket.on('config:revert', async (...args: unknown[]) => {
+      const ack = ackOf<ConfigSaveAck>(args);
+      if (!ack) return;
+      if (!isSupervisor) return ack(forbidden());
+      const req = args[0] as { version?: unknown; comment?: unknown } | undefined;
+      try {
+        const r = await hub.revertConfig(team, req?.version, by, req?.comment);
+        ack(r.ok ? { ok: true, version: r.version.version } : r);
+      } catch (err) {
+        options.warn(`config:revert: ${(err as Error).message}`);
+        ack({ ok: false, errors: [{ field: '(server)', message: 'could not store; retry' }] });
+      }
+    });
+
+    const head = await hub.head(team);
+    const resume = canReplay(auth.offset, auth.log, head) ? 'replay' : 'snapshot';
+    const welcome: Welcome = {
+      team,
+      role: claims.role as 'agent' | 'supervisor',
+      sub: claims.sub,
+      log: hub.logId,
+      head,
+      resume,
+      serverTime: hub.now(),
+      expiresAt: claims.exp * 1000,
+    };
+    if (claims.name) welcome.name = claims.name;
+    socket.emit('welcome', welcome);
+    socket.emit('config', await hub.currentConfig(team));
+    await catchUp(socket, team, auth.offset, auth.log);
+  }
+
+  function canReplay(offset: unknown, log: unknown, head: number): offset is number {
+    return (
+      log === hub.logId &&
+      typeof offset === 'number' &&
+      Number.isInteger(offset) &&
+      offset >= 0 &&
+      offset <= head &&
+      head - offset <= hub.maxReplay
+    );
+  }
+
+  /** Replays from the widget's offset when it can, else sends a snapshot. Returns the head. */
+  async function catchUp(
+    socket: Socket,
+    team: string,
+    offset: unknown,
+    log: unknown,
+  ): Promise<number> {
+    const head = await hub.head(team);
+    if (canReplay(offset, log, head)) {
+      return hub.replay(team, offset, (batch) => socket.emit('events', batch));
+    }
+    const snapshot = await hub.snapshot(team);
+    socket.emit('events', snapshot);
+    return snapshot.head;
+  }
+
+  function forbidden(): ConfigSaveAck {
+    return {
+      ok: false,
+      errors: [{ field: '(role)', message: 'only a supervisor may change the team configuration' }],
+    };
+  }
+
+  attachConnectors(connectors, hub, options);
+
+  return () => {
+    unlisten();
+  };
+}
+
+interface ConnectorIdentity {
+  /** The team of a connector token; null with the shared secret (any team). */
+  team: string | null;
+  sub: string;
+  exp: number | null;
+}
+
+function attachConnectors(nsp: Namespace, hub: Hub, options: SocketOptions): void {
+  nsp.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; secret?: unknown };
+    if (auth.secret !== undefined) {
+      if (!isSecret(options.secret, auth.secret)) {
+        return next(authError('auth_signature', 'wrong secret'));
+      }
+      socket.data.connector = { team: null, sub: 'secret', exp: null } satisfies ConnectorIdentity;
+      return next();
+    }
+    const v = verifyToken(options.secret, auth.token, hub.now());
+    if (!v.ok) return next(authError(v.code, v.reason));
+    if (v.claims.role !== 'connector') {
+      return next(authError('auth_role', `role ${v.claims.role} cannot connect as a connector`));
+    }
+    socket.data.connector = {
+      team: v.claims.team,
+      sub: v.claims.sub,
+      exp: v.claims.exp * 1000,
+    } satisfies ConnectorIdentity;
+    next();
+  });
+
+  nsp.on('connection', (socket) => {
+    const who = socket.data.connector as ConnectorIdentity;
+    if (who.exp !== null) expireAt(socket, who.exp, hub.now());
+    const source = `connector:${who.sub}:${socket.handshake.address}`;
+    socket.on('events', async (...args: unknown[]) => {
+      const ack = ackOf<ConnectorAck>(args);
+      if (!ack) return;
+      const req = args[0];
+      const fail = (status: number, error: string, extra: Partial<ConnectorAck> = {}) =>
+        ack({ ok: false, status, error, accepted: 0, rejected: [], ...extra });
+      let team = who.team ?? 'default';
+      let events: unknown[];
+      if (Array.isArray(req)) events = req;
+      else if (
+        typeof req === 'object' &&
+        req !== null &&
+        Array.isArray((req as { events?: unknown }).events)
+      ) {
+        const r = req as { team?: unknown; events: unknown[] };
+        events = r.events;
+        if (r.team !== undefined) {
+          if (!isTeamName(r.team)) return fail(400, 'team: not a valid team name');
+          if (who.team !== null && r.team !== who.team) {
+            return fail(403, `this connector's token is for team '${who.team}'`);
+          }
+          team = r.team;
+        }
+      } else return fail(400, 'send an array of events, or { team, events }');
+      if (options.connectorLimiter) {
+        const take = options.connectorLimiter.take(source);
+        if (!take.ok) {
+          return fail(429, 'too many requests', { retryAfterS: take.retryAfterS });
+        }
+      }
+      if (events.length === 0) return fail(400, 'no events');
+      try {
+        const outcome = await hub.ingestValues(team, events);
+        const { status, ...result } = outcome;
+        ack(
+          status === 200
+            ? { ok: true, status, ...result }
+            : { ok: false, status, error: 'nothing valid', ...result },
+        );
+      } catch (err) {
+        options.warn(`connector ${who.sub}: ${(err as Error).message}`);
+        fail(503, 'could not store the events; retry');
+      }
+    });
+  });
+}

@@ -1,0 +1,48 @@
+// The event log behind the server: per team, an append-only sequence of validated events,
+// each with a monotonic integer offset, plus the team's versioned configuration. Three
+// implementations: memory (default), JSONL files with fsync (--data), Redis Streams (--redis).
+import type { ChatEvent } from '../../core/index.ts';
+import type { ConfigVersion } from '../wire.ts';
+
+export interface StoredEvent {
+  /** Per-team offset, from 1, strictly increasing. */
+  o: number;
+  e: ChatEvent;
+  /** When the server received it (epoch ms, server clock). */
+  t: number;
+  /** Idempotency key of a widget action (sender + action id), when there is one. */
+  k?: string;
+}
+
+export interface AppendItem {
+  event: ChatEvent;
+  key?: string;
+}
+
+export interface AppendResult {
+  /** The records newly stored, in offset order (durable when the promise resolves). */
+  stored: StoredEvent[];
+  /** The offset of each input item: new, or the earlier one for a repeated key. */
+  offsets: number[];
+}
+
+export type NewConfigVersion = Omit<ConfigVersion, 'version'>;
+
+export interface EventLog {
+  readonly kind: 'memory' | 'file' | 'redis';
+  /** Identity of this log, stable across restarts of a durable store. */
+  readonly logId: string;
+  /** Teams that have events or a configuration. */
+  teams(): Promise<string[]>;
+  /** Appends events; resolves once they are durable (as the store defines it). */
+  append(team: string, items: AppendItem[], receivedAt: number): Promise<AppendResult>;
+  /** Records with offset > after, in offset order, at most `limit`. */
+  readAfter(team: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** The highest offset ever assigned in the team (0 when none). */
+  head(team: string): Promise<number>;
+  configHistory(team: string): Promise<ConfigVersion[]>;
+  appendConfig(team: string, version: NewConfigVersion): Promise<ConfigVersion>;
+  /** Compaction: removes these records for good (the head stays). */
+  drop(team: string, offsets: ReadonlySet<number>): Promise<void>;
+  close(): Promise<void>;
+}

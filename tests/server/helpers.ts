@@ -1,0 +1,383 @@
+// Shared helpers of the realtime tests: real servers on 127.0.0.1 with random ports, signed
+// requests, socket.io widgets that apply batches like the transport does and feed the
+// engine (to count duplicates the engine drops), child-process servers and redis-server.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { OffsetSequencer } from '../../src/adapters/socket-transport.ts';
+import {
+  addEvent,
+  type ChatEvent,
+  type ChatTimeline,
+  createTimeline,
+} from '../../src/core/index.ts';
+import { signBody } from '../../src/server/auth.ts';
+import { type RunningServer, type ServerOptions, startServer } from '../../src/server/index.ts';
+import type { ConfigVersion, EventsBatch, Welcome } from '../../src/server/wire.ts';
+
+export const SECRET = 'test-secret-0123456789abcdef0123456789';
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export async function tempDir(prefix = 'playbook-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export function serve(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  return startServer({ secret: SECRET, port: 0, compactEveryMs: 0, ...options });
+}
+
+export interface PostOptions {
+  team?: string;
+  contentType?: string;
+  /** The X-Signature-256 header: computed with SECRET by default; null leaves it out. */
+  signature?: string | null;
+  secret?: string;
+}
+
+export async function post(
+  url: string,
+  body: string | Buffer,
+  options: PostOptions = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const path = options.team ? `/v1/teams/${options.team}/events` : '/v1/events';
+  const headers: Record<string, string> = {
+    'Content-Type': options.contentType ?? 'application/json',
+  };
+  const signature =
+    options.signature === undefined ? signBody(options.secret ?? SECRET, body) : options.signature;
+  if (signature !== null) headers['X-Signature-256'] = signature;
+  const payload = typeof body === 'string' ? body : new Uint8Array(body);
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers, body: payload });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+export function postEvents(url: string, events: unknown[], team?: string) {
+  const options: PostOptions = {};
+  if (team) options.team = team;
+  return post(url, JSON.stringify(events), options);
+}
+
+// ---------------------------------------------------------------------------
+// Test chats
+
+const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+
+export function at(seconds: number): string {
+  return new Date(T0 + seconds * 1000).toISOString();
+}
+
+export function started(chatId: string, s = 0, name = 'Dana Lee'): Record<string, unknown> {
+  return { type: 'chat.started', chatId, at: at(s), customer: { name }, channel: 'web' };
+}
+
+export function message(
+  chatId: string,
+  id: string,
+  s: number,
+  author = 'customer',
+  text = `text ${id}`,
+): Record<string, unknown> {
+  return { type: 'message', chatId, id, at: at(s), author, text };
+}
+
+export function closed(chatId: string, s: number): Record<string, unknown> {
+  return { type: 'chat.closed', chatId, at: at(s) };
+}
+
+// ---------------------------------------------------------------------------
+// Widgets
+
+export interface TestWidget {
+  socket: Socket;
+  seq: OffsetSequencer;
+  events: ChatEvent[];
+  batches: EventsBatch[];
+  configs: ConfigVersion[];
+  welcome: Welcome | null;
+  timelines: Map<string, ChatTimeline>;
+  /** (chatId, id) duplicates the engine dropped. */
+  engineDuplicates(): number;
+  /** Message events the engine applied for a chat. */
+  messages(chatId: string): string[];
+  waitFor(predicate: () => boolean, ms?: number, what?: string): Promise<void>;
+  close(): void;
+}
+
+export interface WidgetOptions {
+  resume?: { log: string; offset: number };
+  team?: string;
+  /** Use an existing sequencer (a widget that reconnects keeps its state). */
+  seq?: OffsetSequencer;
+  events?: ChatEvent[];
+  timelines?: Map<string, ChatTimeline>;
+  reconnection?: boolean;
+}
+
+export async function waitFor(predicate: () => boolean, ms = 5000, what = 'condition') {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Connects like the widget: applies batches by offset and feeds the engine. */
+export function widget(url: string, token: string, options: WidgetOptions = {}): TestWidget {
+  const seq = options.seq ?? new OffsetSequencer(options.resume);
+  const events = options.events ?? [];
+  const timelines = options.timelines ?? new Map<string, ChatTimeline>();
+  const batches: EventsBatch[] = [];
+  const configs: ConfigVersion[] = [];
+  let seqNo = events.length;
+  const socket = io(url, {
+    transports: ['websocket'],
+    reconnection: options.reconnection ?? false,
+    forceNew: true,
+    auth: (cb) => {
+      const auth: Record<string, unknown> = { token };
+      if (seq.log !== null) {
+        auth.log = seq.log;
+        auth.offset = seq.last;
+      }
+      if (options.team) auth.team = options.team;
+      cb(auth);
+    },
+  });
+  const w: TestWidget = {
+    socket,
+    seq,
+    events,
+    batches,
+    configs,
+    welcome: null,
+    timelines,
+    engineDuplicates() {
+      let n = 0;
+      for (const t of timelines.values()) n += t.duplicates;
+      return n;
+    },
+    messages(chatId) {
+      const t = timelines.get(chatId);
+      if (!t) return [];
+      const ids: string[] = [];
+      for (const { event } of t.events) if (event.type === 'message') ids.push(event.id);
+      return ids;
+    },
+    waitFor: (predicate, ms, what) => waitFor(predicate, ms, what),
+    close() {
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+  socket.on('welcome', (value: Welcome) => {
+    w.welcome = value;
+  });
+  socket.on('config', (value: ConfigVersion) => configs.push(value));
+  socket.on('events', (batch: EventsBatch) => {
+    batches.push(batch);
+    for (const e of seq.accept(batch)) {
+      events.push(e);
+      let t = timelines.get(e.chatId);
+      if (!t) {
+        t = createTimeline(e.chatId);
+        timelines.set(e.chatId, t);
+      }
+      addEvent(t, e, ++seqNo, []);
+    }
+  });
+  return w;
+}
+
+export function connected(w: TestWidget, ms = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (w.socket.connected) return resolve();
+    const timer = setTimeout(() => reject(new Error('widget did not connect')), ms);
+    w.socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    w.socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** The connect_error a refused widget gets: its message and code. */
+export function refused(
+  url: string,
+  auth: Record<string, unknown>,
+  namespace = '',
+): Promise<{ message: string; code: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${url}${namespace}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth,
+    });
+    const timer = setTimeout(() => {
+      socket.disconnect();
+      reject(new Error('neither connected nor refused'));
+    }, 5000);
+    socket.on('connect', () => {
+      clearTimeout(timer);
+      socket.disconnect();
+      reject(new Error('connected, but should have been refused'));
+    });
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      clearTimeout(timer);
+      socket.disconnect();
+      resolve({ message: err.message, code: err.data?.code });
+    });
+  });
+}
+
+export function emitAck<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  return socket.timeout(5000).emitWithAck(event, ...args) as Promise<T>;
+}
+
+// ---------------------------------------------------------------------------
+// Child processes
+
+export interface ChildServer {
+  url: string;
+  child: ChildProcess;
+  stderr(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** `chat-playbook serve` in a child process (through tsx); resolves on its ready line. */
+export function spawnServe(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PLAYBOOK_SECRET: SECRET, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start in 30 s:\n${err}`));
+    }, 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({
+          url: m[1]!,
+          child,
+          stderr: () => err,
+          async kill(signal = 'SIGKILL') {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// redis-server
+
+export function hasRedis(): boolean {
+  try {
+    execFileSync('which', ['redis-server'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolvePromise(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const dir = await tempDir('playbook-redis-');
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  await new Promise<void>((resolvePromise, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start:\n${out}`)),
+      10_000,
+    );
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/Ready to accept connections/i.test(out)) {
+        clearTimeout(timer);
+        resolvePromise();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${out}`));
+    });
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+      await removeDir(dir);
+    },
+  };
+}
