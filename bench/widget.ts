@@ -7,7 +7,8 @@
 //   node --import tsx bench/widget.ts
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../scripts/chromium.mjs';
 import { demoLibraryJson, startServer } from '../tests/browser/support/server.ts';
 // @ts-expect-error plain ESM helper without types
 import { writeSection } from './perf-doc.mjs';
@@ -16,7 +17,6 @@ import { mulberry32, syntheticLibrary } from './synthetic-library.mjs';
 
 const BUDGET_KB = 40;
 const IIFE = 'dist/chat-playbook.iife.js';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(IIFE)) throw new Error(`${IIFE} is missing: run npm run build first`);
 if (!existsSync(CHROMIUM))
   throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
@@ -38,20 +38,7 @@ server.add(
 );
 const blank = server.add('blank.html', '<!doctype html><html><body></body></html>');
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--js-flags=--expose-gc',
-  ],
-});
+const browser = await launchChromium(['--js-flags=--expose-gc']);
 
 /** 50 open chats started 5–25 s ago; half have an agent reply and a waiting customer. */
 function chatEvents(now: number, count: number): unknown[] {

@@ -7,14 +7,13 @@
 //   node scripts/screenshots.mjs [--no-build]
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const configFile = resolve(root, 'vite.config.ts');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  console.error(`screenshots: no Chromium at ${executablePath} (apt-get install -y chromium)`);
+if (!existsSync(CHROMIUM)) {
+  console.error(`screenshots: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   process.exit(1);
 }
 
@@ -30,21 +29,7 @@ const server = await preview({
 const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
 if (!origin) throw new Error('screenshots: the preview server has no address');
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--force-color-profile=srgb',
-    '--font-render-hinting=none',
-  ],
-});
+const browser = await launchChromium(['--force-color-profile=srgb', '--font-render-hinting=none']);
 const problems = [];
 try {
   const context = await browser.newContext({

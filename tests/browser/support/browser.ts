@@ -3,11 +3,13 @@
 // notice; in CI (CI=true) they run and fail loudly instead.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe } from 'vitest';
+import { CHROMIUM, launchChromium } from '../../../scripts/chromium.mjs';
 import { DIST } from './server.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
+
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 export const browserAvailable = existsSync(CHROMIUM);
 
@@ -30,20 +32,8 @@ export function assertBuilt(): void {
   }
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+export function launch(): Promise<Browser> {
+  return launchChromium();
 }
 
 export interface Watched {
