@@ -1,0 +1,490 @@
+// The playbook search: a MiniSearch index over the SOP library, queried with the weighted
+// terms of the conversation (query.ts), re-ranked by channel and by what agents picked
+// before (learning), with each hit's best steps and replies. Pure: no DOM, no I/O.
+// The API is described in docs/search.md.
+import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
+import { ANALYZER_VERSION, analyze, analyzeTerms } from './analyzer.ts';
+import { hashHex } from './hash.ts';
+import { buildQueryTerms, type QueryTerm, type SearchQuery } from './query.ts';
+import type { Sop, SopLibrary, SopReply, SopStep } from './types.ts';
+
+export type { ConversationMessage, SearchQuery } from './query.ts';
+
+export const FIELDS = ['title', 'triggers', 'tags', 'about', 'steps', 'replies'] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** How much a match in each part of an SOP counts. */
+export const DEFAULT_BOOSTS: Readonly<Record<Field, number>> = {
+  title: 3,
+  triggers: 3,
+  tags: 2,
+  about: 1.5,
+  steps: 1,
+  replies: 1,
+};
+
+export interface SearchOptions {
+  /** Field weights; missing fields keep DEFAULT_BOOSTS. */
+  boosts?: Partial<Record<Field, number>>;
+  /**
+   * Score factor for an SOP whose channels exclude the query's channel (SOPs with no
+   * channels match every channel). 1 ignores channels, 0 hides such SOPs. Default 0.5.
+   */
+  channelPenalty?: number;
+  /** Weight of a learned example's match against the library match. Default 2. */
+  learnedWeight?: number;
+  /** How many nearest learned examples vote. Default 10. */
+  learnedNeighbours?: number;
+  /** At most this many learned examples are kept; the oldest go first. Default 20,000. */
+  maxLearned?: number;
+}
+
+export interface RankedStep {
+  step: SopStep;
+  score: number;
+}
+
+export interface RankedReply {
+  reply: SopReply;
+  score: number;
+}
+
+export interface SearchHit {
+  sop: Sop;
+  /** Relative to the best hit of this search, which scores 1. */
+  score: number;
+  /** Index terms of this SOP that matched (for highlight(), see highlight.ts). */
+  terms: string[];
+  /** Steps that match the query, best first (empty when only the SOP as a whole matched). */
+  steps: RankedStep[];
+  /** Replies that match the query or belong to a matching step, best first. */
+  replies: RankedReply[];
+}
+
+export interface LearnedExample {
+  text: string;
+  sopId: string;
+}
+
+/** The prebuilt index file (`build-index`), loadable without re-indexing. */
+export interface SerializedIndex {
+  format: 'sop-index/1';
+  /** Content hash of the library and the analysis: a cache key. */
+  version: string;
+  analyzer: number;
+  builtAt?: string;
+  library: SopLibrary;
+  index: AsPlainObject;
+}
+
+export interface PlaybookSearch {
+  readonly library: SopLibrary;
+  /** Content hash of the library and the analysis (the same as a prebuilt index's). */
+  readonly version: string;
+  search(query: SearchQuery, limit?: number): SearchHit[];
+  /** Records that an agent picked this SOP for this customer text. False if not recorded. */
+  learn(text: string, sopId: string): boolean;
+  exportLearned(): LearnedExample[];
+  /** Adds examples (e.g. from storage); returns how many were accepted. */
+  importLearned(examples: readonly LearnedExample[]): number;
+  /** The library and its index as plain JSON-able data (learned examples not included). */
+  serialize(): SerializedIndex;
+}
+
+type IndexDoc = { id: string } & Record<Field, string>;
+
+const PLACEHOLDER = /\{[^{}]*\}/g;
+/** MiniSearch's default weight of a fuzzy match; a swapped-letters fix counts the same. */
+const FUZZY_WEIGHT = 0.45;
+/** MiniSearch's default weight of a prefix match. */
+const PREFIX_WEIGHT = 0.375;
+/** The word being typed expands to at most this many index words. */
+const MAX_COMPLETIONS = 12;
+/** From this many SOPs, words in more than COMMON_SHARE of them only re-rank CANDIDATES. */
+const LARGE_LIBRARY = 2000;
+const COMMON_SHARE = 0.05;
+const CANDIDATES = 300;
+
+function indexDoc(sop: Sop): IndexDoc {
+  const lines = (parts: (string | undefined)[]) => parts.filter(Boolean).join('\n');
+  return {
+    id: sop.id,
+    title: sop.title,
+    triggers: lines(sop.triggers),
+    tags: lines(sop.tags),
+    about: lines([sop.purpose, sop.scope, sop.notes, ...(sop.escalation?.triggers ?? [])]),
+    steps: lines(sop.steps.map((s) => s.text)),
+    replies: lines(sop.replies.flatMap((r) => [r.title, r.text.replace(PLACEHOLDER, ' ')])),
+  };
+}
+
+const tokenize = (text: string) => analyzeTerms(text);
+const keepTerm = (term: string) => term;
+
+const libraryIndexOptions: Options<IndexDoc> = {
+  fields: [...FIELDS],
+  tokenize,
+  processTerm: keepTerm,
+};
+
+type Example = { id: number; sop: string; text: string };
+const learnedIndexOptions: Options<Example> = {
+  fields: ['text'],
+  storeFields: ['sop'],
+  tokenize,
+  processTerm: keepTerm,
+};
+
+// MiniSearch keeps its term tree private; we read it for document frequencies (the weight
+// of a term when ranking steps) and to know which query words are unknown (only those get
+// fuzzy matching). tests/search/engine.test.ts fails loudly if an upgrade changes it.
+type TermMap = {
+  get(term: string): Map<number, Map<number, number>> | undefined;
+  atPrefix(prefix: string): { keys(): Iterable<string> };
+};
+type TermTree = { _index: TermMap };
+function completions(index: MiniSearch, prefix: string): Iterable<string> {
+  return (index as unknown as TermTree)._index.atPrefix(prefix).keys();
+}
+function docFrequency(index: MiniSearch, term: string): number {
+  const fields = (index as unknown as TermTree)._index.get(term);
+  let n = 0;
+  if (fields) for (const docs of fields.values()) n = Math.max(n, docs.size);
+  return n;
+}
+
+export function contentVersion(library: SopLibrary): string {
+  return hashHex(`${ANALYZER_VERSION}\n${JSON.stringify(library)}`);
+}
+
+/** Builds the search over a validated library. */
+export function createSearch(library: SopLibrary, options: SearchOptions = {}): PlaybookSearch {
+  const index = new MiniSearch<IndexDoc>(libraryIndexOptions);
+  index.addAll(library.sops.map(indexDoc));
+  return new Engine(library, index, options);
+}
+
+/**
+ * Loads a prebuilt index (SerializedIndex, e.g. the parsed output of `build-index`) without
+ * re-indexing. An index made by another analyzer version is rebuilt from its library.
+ * Throws an Error naming the problem when the data is not a sop-index/1 object.
+ */
+export function loadSerialized(data: unknown, options: SearchOptions = {}): PlaybookSearch {
+  const d = data as Partial<SerializedIndex> | null;
+  if (!d || typeof d !== 'object' || d.format !== 'sop-index/1') {
+    throw new Error('not a prebuilt index: format must be "sop-index/1"');
+  }
+  if (d.library?.format !== 'sop-library/1' || !Array.isArray(d.library.sops)) {
+    throw new Error('prebuilt index: library must be a sop-library/1 object');
+  }
+  if (d.analyzer !== ANALYZER_VERSION || !d.index) return createSearch(d.library, options);
+  const index = MiniSearch.loadJS<IndexDoc>(d.index, libraryIndexOptions);
+  return new Engine(d.library, index, options, d.version);
+}
+
+class Engine implements PlaybookSearch {
+  readonly library: SopLibrary;
+  private readonly index: MiniSearch<IndexDoc>;
+  private readonly sops = new Map<string, Sop>();
+  private readonly boosts: Record<Field, number>;
+  private readonly options: Required<Omit<SearchOptions, 'boosts'>>;
+  private learned: MiniSearch<Example>;
+  private examples: Example[] = [];
+  private nextExampleId = 0;
+  private cachedVersion: string | undefined;
+  private readonly stepTerms = new Map<string, { steps: Set<string>[]; replies: Set<string>[] }>();
+
+  constructor(
+    library: SopLibrary,
+    index: MiniSearch<IndexDoc>,
+    options: SearchOptions,
+    version?: string,
+  ) {
+    this.library = library;
+    this.index = index;
+    this.cachedVersion = version;
+    for (const sop of library.sops) this.sops.set(sop.id, sop);
+    this.boosts = { ...DEFAULT_BOOSTS, ...options.boosts };
+    this.options = {
+      channelPenalty: options.channelPenalty ?? 0.5,
+      learnedWeight: options.learnedWeight ?? 2,
+      learnedNeighbours: options.learnedNeighbours ?? 10,
+      maxLearned: options.maxLearned ?? 20_000,
+    };
+    this.learned = new MiniSearch<Example>(learnedIndexOptions);
+  }
+
+  get version(): string {
+    this.cachedVersion ??= contentVersion(this.library);
+    return this.cachedVersion;
+  }
+
+  search(query: SearchQuery, limit = 5): SearchHit[] {
+    const terms = this.withCompletions(this.withTypoFixes(buildQueryTerms(query)));
+    if (terms.length === 0 || limit <= 0) return [];
+    const weights = new Map(terms.map((t) => [t.term, t.weight]));
+    const scores = this.libraryScores(terms, weights);
+
+    // Learning: each of the nearest learned examples adds its own match score to its SOP.
+    if (this.examples.length > 0) {
+      const neighbours = this.learned
+        .search('', this.searchOptions(terms))
+        .slice(0, this.options.learnedNeighbours);
+      for (const n of neighbours) {
+        const sopId = n.sop as string;
+        if (!this.sops.has(sopId)) continue;
+        const entry = scores.get(sopId) ?? { score: 0, raw: 0, matched: 0, terms: [] };
+        entry.score += this.options.learnedWeight * n.score;
+        scores.set(sopId, entry);
+      }
+    }
+
+    const channel = query.channel?.toLowerCase();
+    const ranked: { sop: Sop; score: number; terms: string[] }[] = [];
+    for (const [id, { score, terms: matched }] of scores) {
+      const sop = this.sops.get(id)!;
+      const factor = channel && !servesChannel(sop, channel) ? this.options.channelPenalty : 1;
+      if (score * factor > 0) ranked.push({ sop, score: score * factor, terms: matched });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.sop.id.localeCompare(b.sop.id));
+    const top = ranked[0]?.score ?? 1;
+    return ranked
+      .slice(0, limit)
+      .map(({ sop, score, terms: matched }) => this.hit(sop, score / top, matched, weights));
+  }
+
+  private searchOptions(terms: QueryTerm[]) {
+    const fuzzy = terms.map((t) => this.fuzziness(t));
+    return {
+      tokenize: () => terms.map((t) => t.term),
+      processTerm: keepTerm,
+      boostTerm: (_: string, i: number) => terms[i]!.weight,
+      fuzzy: (_: string, i: number) => fuzzy[i]!,
+      combineWith: 'OR' as const,
+    };
+  }
+
+  /**
+   * Library match: BM25 over the SOP fields. MiniSearch multiplies each score by the number
+   * of query terms matched; we use the matched query *weight* instead, so a synonym or a
+   * compound counts less than a word the customer wrote.
+   *
+   * In a large library a common word ("order", "account") is in thousands of SOPs, and
+   * scoring all of them costs more than a frame. There the rarer terms pick the CANDIDATES
+   * best SOPs first, and common terms only add to those (candidates, then re-ranking).
+   */
+  private libraryScores(terms: QueryTerm[], weights: Map<string, number>) {
+    const scores = new Map<
+      string,
+      { score: number; raw: number; matched: number; terms: string[] }
+    >();
+    const add = (results: SearchResult[]) => {
+      for (const r of results) {
+        let matched = 0;
+        for (const term of r.queryTerms) matched += weights.get(term) ?? 0;
+        const entry = scores.get(r.id as string) ?? { score: 0, raw: 0, matched: 0, terms: [] };
+        entry.raw += r.score / Math.max(1, r.queryTerms.length);
+        entry.matched += matched;
+        entry.score = entry.raw * entry.matched;
+        for (const term of r.terms) if (!entry.terms.includes(term)) entry.terms.push(term);
+        scores.set(r.id as string, entry);
+      }
+    };
+    const run = (list: QueryTerm[], boostDocument?: (id: string) => number) =>
+      this.index.search('', { ...this.searchOptions(list), boost: this.boosts, boostDocument });
+
+    const n = this.index.documentCount;
+    let common: QueryTerm[] = [];
+    let rare = terms;
+    if (n >= LARGE_LIBRARY) {
+      const df = new Map(terms.map((t) => [t, docFrequency(this.index, t.term)]));
+      common = terms.filter((t) => df.get(t)! > COMMON_SHARE * n);
+      rare = terms.filter((t) => df.get(t)! <= COMMON_SHARE * n);
+      // Only common words: the rarest of them picks the candidates.
+      if (rare.length === 0) {
+        const rarest = common.reduce((a, b) => (df.get(b)! < df.get(a)! ? b : a));
+        rare = [rarest];
+        common = common.filter((t) => t !== rarest);
+      }
+    }
+    if (common.length === 0) {
+      add(run(terms));
+    } else {
+      const first = run(rare);
+      add(first);
+      const candidates = new Set(first.slice(0, CANDIDATES).map((r) => r.id as string));
+      add(run(common, (id) => (candidates.has(id) ? 1 : 0)));
+    }
+    return scores;
+  }
+
+  learn(text: string, sopId: string): boolean {
+    if (!this.sops.has(sopId) || analyzeTerms(text).length === 0) return false;
+    const example: Example = { id: this.nextExampleId++, sop: sopId, text };
+    this.learned.add(example);
+    this.examples.push(example);
+    while (this.examples.length > this.options.maxLearned) {
+      this.learned.discard(this.examples.shift()!.id);
+    }
+    return true;
+  }
+
+  exportLearned(): LearnedExample[] {
+    return this.examples.map((e) => ({ text: e.text, sopId: e.sop }));
+  }
+
+  importLearned(examples: readonly LearnedExample[]): number {
+    let accepted = 0;
+    for (const e of examples) {
+      if (
+        e &&
+        typeof e.text === 'string' &&
+        typeof e.sopId === 'string' &&
+        this.learn(e.text, e.sopId)
+      ) {
+        accepted++;
+      }
+    }
+    return accepted;
+  }
+
+  serialize(): SerializedIndex {
+    return {
+      format: 'sop-index/1',
+      version: this.version,
+      analyzer: ANALYZER_VERSION,
+      library: this.library,
+      index: this.index.toJSON(),
+    };
+  }
+
+  private known(term: string): boolean {
+    return (
+      docFrequency(this.index, term) > 0 ||
+      (this.examples.length > 0 && docFrequency(this.learned, term) > 0)
+    );
+  }
+
+  /** Whether a query word may be a typo: a word of four letters or more the index lacks. */
+  private unknownWord(t: QueryTerm): boolean {
+    return (
+      t.kind === 'word' &&
+      !t.prefix &&
+      t.term.length >= 4 &&
+      !/\d/.test(t.term) &&
+      !this.known(t.term)
+    );
+  }
+
+  /**
+   * Typos: an unknown word gets fuzzy matching (one edit, two from eight letters); known
+   * words never do, so "card" does not also find "care".
+   */
+  private fuzziness(t: QueryTerm): number | false {
+    if (!this.unknownWord(t)) return false;
+    return t.term.length >= 8 ? 2 : 1;
+  }
+
+  /**
+   * The word being typed matches the index words it begins, like an autocomplete: the
+   * MAX_COMPLETIONS most frequent ones (a short prefix of a big library would otherwise
+   * expand to thousands), each weighted as MiniSearch weights a prefix match.
+   */
+  private withCompletions(terms: QueryTerm[]): QueryTerm[] {
+    const typed = terms.find((t) => t.prefix);
+    if (!typed) return terms;
+    const have = new Set(terms.map((t) => t.term));
+    const candidates: { term: string; df: number }[] = [];
+    for (const index of this.examples.length > 0 ? [this.index, this.learned] : [this.index]) {
+      for (const term of completions(index, typed.term)) {
+        if (have.has(term)) continue;
+        have.add(term);
+        candidates.push({
+          term,
+          df: docFrequency(this.index, term) + docFrequency(this.learned, term),
+        });
+      }
+    }
+    candidates.sort((a, b) => b.df - a.df || a.term.localeCompare(b.term));
+    const n = typed.term.length;
+    const added = candidates.slice(0, MAX_COMPLETIONS).map(({ term }) => ({
+      term,
+      weight:
+        (typed.weight * PREFIX_WEIGHT * term.length) / (term.length + 0.3 * (term.length - n)),
+      prefix: false,
+      kind: 'word' as const,
+    }));
+    return [...terms.map((t) => (t === typed ? { ...t, prefix: false } : t)), ...added];
+  }
+
+  /**
+   * Swapped letters ("recieve") are two edits for MiniSearch's fuzzy matching; for an unknown
+   * word, each swap of two neighbouring letters that gives a known word joins the query at
+   * the weight of a fuzzy match.
+   */
+  private withTypoFixes(terms: QueryTerm[]): QueryTerm[] {
+    const fixes: QueryTerm[] = [];
+    const have = new Set(terms.map((t) => t.term));
+    for (const t of terms) {
+      if (!this.unknownWord(t)) continue;
+      const w = t.term;
+      for (let i = 0; i + 1 < w.length; i++) {
+        if (w[i] === w[i + 1]) continue;
+        const swapped = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+        if (have.has(swapped) || !this.known(swapped)) continue;
+        have.add(swapped);
+        fixes.push({ term: swapped, weight: t.weight * FUZZY_WEIGHT, prefix: false, kind: 'word' });
+      }
+    }
+    return fixes.length > 0 ? [...terms, ...fixes] : terms;
+  }
+
+  private hit(sop: Sop, score: number, terms: string[], weights: Map<string, number>): SearchHit {
+    if (terms.length === 0) return { sop, score, terms, steps: [], replies: [] };
+    // Weight of each matched index term: its query weight, or less for prefix/fuzzy matches.
+    const minor = 0.4 * Math.max(...weights.values());
+    const n = Math.max(1, this.index.documentCount);
+    const termScore = new Map(
+      terms.map((term) => [
+        term,
+        (weights.get(term) ?? minor) *
+          Math.log(1 + n / Math.max(1, docFrequency(this.index, term))),
+      ]),
+    );
+    const sets = this.termSets(sop);
+    const scoreOf = (set: Set<string>) => {
+      let s = 0;
+      for (const [term, value] of termScore) if (set.has(term)) s += value;
+      return s;
+    };
+    const stepScores = sop.steps.map((step, i) => ({ step, score: scoreOf(sets.steps[i]!) }));
+    // A reply scores on its own words plus half the score of the best step that uses it.
+    const replyScores = sop.replies.map((reply, i) => {
+      let fromStep = 0;
+      for (const st of stepScores)
+        if (st.step.replies.includes(reply.id)) fromStep = Math.max(fromStep, st.score);
+      return { reply, score: scoreOf(sets.replies[i]!) + 0.5 * fromStep };
+    });
+    const best = <T extends { score: number }>(list: T[]) =>
+      list.filter((x) => x.score > 0).sort((a, b) => b.score - a.score);
+    return { sop, score, terms, steps: best(stepScores), replies: best(replyScores) };
+  }
+
+  private termSets(sop: Sop) {
+    let sets = this.stepTerms.get(sop.id);
+    if (!sets) {
+      const setOf = (text: string) =>
+        new Set(analyze(text.replace(PLACEHOLDER, ' ')).map((t) => t.term));
+      sets = {
+        steps: sop.steps.map((s) => setOf(s.text)),
+        replies: sop.replies.map((r) => setOf(`${r.title}\n${r.text}`)),
+      };
+      this.stepTerms.set(sop.id, sets);
+    }
+    return sets;
+  }
+}
+
+function servesChannel(sop: Sop, channel: string): boolean {
+  return sop.channels.length === 0 || sop.channels.some((c) => c.toLowerCase() === channel);
+}

@@ -1,0 +1,193 @@
+// The worker protocol with a fake worker that runs the real handler one message at a time,
+// so the tests decide when the "thread" gets to work: a keystroke never waits behind stale
+// searches, stale answers are dropped, dispose settles everything.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createSearch } from '../../src/search/engine.ts';
+import { validateLibrary } from '../../src/search/library.ts';
+import type { SopLibrary } from '../../src/search/types.ts';
+import {
+  createWorkerSearch,
+  shouldUseWorker,
+  WORKER_THRESHOLD_SOPS,
+  type WorkerLike,
+} from '../../src/search/worker-client.ts';
+import {
+  createWorkerHandler,
+  type WorkerRequest,
+  type WorkerResponse,
+} from '../../src/search/worker-protocol.ts';
+
+function fixture(): SopLibrary {
+  const raw = JSON.parse(
+    readFileSync(new URL('./fixtures/playbook.json', import.meta.url), 'utf8'),
+  );
+  const result = validateLibrary(raw);
+  if (!result.ok) throw new Error('bad fixture');
+  return result.library;
+}
+
+class FakeWorker implements WorkerLike {
+  readonly received: WorkerRequest[] = [];
+  terminated = false;
+  private readonly inbox: WorkerRequest[] = [];
+  private readonly listeners: Record<string, ((event: unknown) => void)[]> = {
+    message: [],
+    error: [],
+  };
+  private readonly handle = createWorkerHandler((message: WorkerResponse) => {
+    // Messages cross threads as structured clones.
+    for (const l of this.listeners.message!) l({ data: structuredClone(message) });
+  });
+
+  postMessage(message: WorkerRequest) {
+    this.inbox.push(structuredClone(message));
+  }
+  addEventListener(type: 'message' | 'error', listener: (event: never) => void): void {
+    this.listeners[type]!.push(listener as (event: unknown) => void);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  /** The worker takes the next message off its queue; false when there is none. */
+  step(): boolean {
+    const message = this.inbox.shift();
+    if (!message || this.terminated) return false;
+    this.received.push(message);
+    this.handle(message);
+    return true;
+  }
+  async runAll() {
+    while (this.step()) await Promise.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  crash(message: string) {
+    for (const l of this.listeners.error!) l({ message });
+  }
+  get searchesReceived() {
+    return this.received.filter((m) => m.type === 'search').length;
+  }
+}
+
+describe('search in a worker', () => {
+  it('indexes in the worker and answers like the in-process search', async () => {
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(worker, { library: fixture() });
+    const hits = client.search({ text: 'I want a refund' }, 3);
+    await worker.runAll();
+    await expect(client.ready).resolves.toBeUndefined();
+    expect(await hits).toEqual(createSearch(fixture()).search({ text: 'I want a refund' }, 3));
+  });
+
+  it('loads a prebuilt index', async () => {
+    const worker = new FakeWorker();
+    const index = JSON.parse(JSON.stringify(createSearch(fixture()).serialize()));
+    const client = createWorkerSearch(worker, { index });
+    const hits = client.search({ text: 'forgot my password' });
+    await worker.runAll();
+    expect((await hits)?.[0]?.sop.id).toBe('ACC-03');
+    expect(worker.received[0]).toMatchObject({
+      type: 'init',
+      source: { index: { format: 'sop-index/1' } },
+    });
+  });
+
+  it('latest query wins: waiting searches are replaced, never run', async () => {
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(worker, { library: fixture() });
+    worker.step(); // init
+    const first = client.search({ text: 'r', typing: true });
+    const second = client.search({ text: 're', typing: true });
+    const third = client.search({ text: 'ref', typing: true });
+    const fourth = client.search({ text: 'refund', typing: true });
+    // Replaced while waiting: settled at once, without reaching the worker.
+    await expect(second).resolves.toBeNull();
+    await expect(third).resolves.toBeNull();
+    await worker.runAll();
+    // The first was already running when newer ones came: its answer is stale.
+    await expect(first).resolves.toBeNull();
+    expect((await fourth)?.[0]?.sop.id).toBe('RET-01');
+    expect(worker.searchesReceived).toBe(2);
+  });
+
+  it('a search alone gets its answer, and the next search goes straight to the worker', async () => {
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(worker, { library: fixture() });
+    const a = client.search({ text: 'charged twice' });
+    await worker.runAll();
+    expect((await a)?.[0]?.sop.id).toBe('BIL-04');
+    const b = client.search({ text: 'parcel late' });
+    await worker.runAll();
+    expect((await b)?.[0]?.sop.id).toBe('DEL-02');
+  });
+
+  it('learns in the worker and exports what it learned', async () => {
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(
+      worker,
+      { library: fixture() },
+      {
+        learned: [{ text: 'courier left it at the wrong house', sopId: 'DEL-02' }],
+      },
+    );
+    client.learn('the trainers are the wrong colour', 'RET-01');
+    client.importLearned([{ text: 'wrong size', sopId: 'RET-01' }]);
+    const exported = client.exportLearned();
+    const hits = client.search({ text: 'wrong colour trainers' });
+    await worker.runAll();
+    expect(await exported).toEqual([
+      { text: 'courier left it at the wrong house', sopId: 'DEL-02' },
+      { text: 'the trainers are the wrong colour', sopId: 'RET-01' },
+      { text: 'wrong size', sopId: 'RET-01' },
+    ]);
+    expect((await hits)?.[0]?.sop.id).toBe('RET-01');
+  });
+
+  it('rejects when the worker cannot load the library, or crashes', async () => {
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(worker, { index: { format: 'nope' } as never });
+    const hits = expect(client.search({ text: 'refund' })).rejects.toThrow(/sop-index\/1/);
+    await worker.runAll();
+    await expect(client.ready).rejects.toThrow(/sop-index\/1/);
+    await hits;
+    // Later searches reach the worker, which says why it cannot answer.
+    const later = expect(client.search({ text: 'refund' })).rejects.toThrow(/not initialised/);
+    await worker.runAll();
+    await later;
+
+    const crashing = new FakeWorker();
+    const other = createWorkerSearch(crashing, { library: fixture() });
+    const pending = expect(other.search({ text: 'refund' })).rejects.toThrow(/out of memory/);
+    crashing.crash('out of memory');
+    await pending;
+    await expect(other.ready).rejects.toThrow(/out of memory/);
+  });
+
+  it('dispose terminates the worker and settles everything pending', async () => {
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(worker, { library: fixture() });
+    const running = client.search({ text: 'refund' });
+    const exported = client.exportLearned();
+    client.dispose();
+    expect(worker.terminated).toBe(true);
+    await expect(running).resolves.toBeNull();
+    await expect(exported).rejects.toThrow(/disposed/);
+    await expect(client.ready).rejects.toThrow(/disposed/);
+    await expect(client.search({ text: 'refund' })).resolves.toBeNull();
+    client.dispose(); // twice is fine
+  });
+
+  it('takes a real Worker (checked by the type checker)', () => {
+    const fits = (w: Worker): WorkerLike => w;
+    expect(typeof fits).toBe('function');
+  });
+
+  it('recommends a worker for large libraries only', () => {
+    expect(shouldUseWorker(fixture())).toBe(false);
+    const big = {
+      format: 'sop-library/1' as const,
+      sops: Array(WORKER_THRESHOLD_SOPS).fill(fixture().sops[0]),
+    };
+    expect(shouldUseWorker(big)).toBe(true);
+  });
+});
