@@ -3,6 +3,7 @@
 // widget. Nothing here throws into the host page: problems become `error` events (and a
 // console warning). This module exports nothing, so the IIFE bundle defines no global of its
 // own and cannot clobber the queue before it is drained.
+import { chunkUrlBesideBundle, lazySocketTransport } from './adapters/lazy-socket.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 
 type EventName = 'ready' | 'error' | 'reply' | 'clock';
@@ -46,6 +47,11 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
   const existing = win.ChatPlaybook;
   if (typeof existing === 'function' && existing.loaded) return;
 
+  // Read while this script runs: `currentScript` is null once it has finished.
+  const socketChunk = chunkUrlBesideBundle(
+    win.document,
+    win.document.currentScript as HTMLScriptElement | null,
+  );
   const handlers = new Map<EventName, Set<Handler>>(EVENT_NAMES.map((name) => [name, new Set()]));
   let mount: Mount = { kind: 'idle', held: [] };
 
@@ -177,7 +183,9 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
     const { target: _target, ...widgetOptions } = options;
     let widget: WidgetHandle;
     try {
-      widget = createWidget(target, widgetOptions);
+      widget = createWidget(target, widgetOptions, {
+        socket: lazySocketTransport(socketChunk, win.document, (message) => warn(message)),
+      });
     } catch (err) {
       fail({ command: 'init', message: err instanceof Error ? err.message : String(err) });
       return;

@@ -6,6 +6,7 @@
 //   unmount.widget.on('reply', ({ text }) => composer.insert(text));
 //   unmount.widget.event({ type: 'chat.started', chatId: 'c-1', at: Date.now() });
 //   unmount();
+import { createSocketTransport } from './adapters/socket-transport.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 
 export type {
@@ -36,7 +37,9 @@ export function mount(
   adapters?: Parameters<typeof createWidget>[2],
 ): Unmount {
   const host = typeof element === 'string' ? findElement(element) : element;
-  const widget = host ? createWidget(host, options, adapters) : missingElement(element);
+  const widget = host
+    ? createWidget(host, options, { socket: createSocketTransport, ...adapters })
+    : missingElement(element);
   let mounted = true;
   const unmount = (): void => {
     if (!mounted) return;

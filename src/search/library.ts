@@ -1,6 +1,12 @@
 // Validates a library in sop-library/1 form (shared/spec/sop-format.md) and normalises it into
 // the loaded types. Pure: the CLI and the widget both feed it already-parsed data.
-import { addMonths, differenceInCalendarMonths, format, isBefore, startOfDay } from 'date-fns';
+// One function per import, and lightFormat rather than format: format pulls in a whole
+// locale (~17 kB) and this module ships in the widget.
+import { addMonths } from 'date-fns/addMonths';
+import { differenceInCalendarMonths } from 'date-fns/differenceInCalendarMonths';
+import { isBefore } from 'date-fns/isBefore';
+import { lightFormat } from 'date-fns/lightFormat';
+import { startOfDay } from 'date-fns/startOfDay';
 import { parseTemplate } from './placeholders.ts';
 import type { LibraryIssue, Sop, SopEscalation, SopLibrary, SopReply, SopStep } from './types.ts';
 
@@ -112,7 +118,7 @@ export function reviewStatus(sop: Sop, now: number): ReviewStatus {
   if (Number.isNaN(due.getTime())) return { stale: false, dueOn: null, monthsSinceReview: null };
   return {
     stale: isBefore(due, startOfDay(now)),
-    dueOn: format(due, 'yyyy-MM-dd'),
+    dueOn: lightFormat(due, 'yyyy-MM-dd'),
     monthsSinceReview: differenceInCalendarMonths(now, reviewedOn),
   };
 }
