@@ -29,6 +29,8 @@ const TYPES: Record<string, string> = {
 export interface PageOptions {
   /** `strict` (default): the embed.md policy; `inline-hashes`: that policy plus sha256 hashes of the page's inline scripts; `none`. */
   csp?: 'strict' | 'inline-hashes' | 'none';
+  /** Extra directives appended to the policy, e.g. `connect-src 'self' ws://…` for a socket. */
+  extraCsp?: string;
 }
 
 export interface TestServer {
@@ -66,7 +68,7 @@ export function cspWithInlineHashes(html: string): string {
 }
 
 export async function startServer(root: string = ROOT): Promise<TestServer> {
-  const pages = new Map<string, { body: string; csp: PageOptions['csp'] }>();
+  const pages = new Map<string, { body: string; csp: PageOptions['csp']; extraCsp?: string }>();
   const delays: Array<[string, number]> = [];
 
   const server: Server = createServer((req, res) => {
@@ -91,6 +93,7 @@ export async function startServer(root: string = ROOT): Promise<TestServer> {
         let csp: string | undefined;
         if (type.startsWith('text/html') && page.csp !== 'none') {
           csp = page.csp === 'inline-hashes' ? cspWithInlineHashes(page.body) : STRICT_CSP;
+          if (page.extraCsp) csp = `${csp}; ${page.extraCsp}`;
         }
         return send(200, page.body, type, csp);
       }
@@ -112,7 +115,7 @@ export async function startServer(root: string = ROOT): Promise<TestServer> {
     origin,
     add(name, body, options = {}) {
       const path = `/pages/${name}`;
-      pages.set(path, { body, csp: options.csp ?? 'strict' });
+      pages.set(path, { body, csp: options.csp ?? 'strict', extraCsp: options.extraCsp });
       return `${origin}${path}`;
     },
     delay(pathPrefix, ms) {
