@@ -3,7 +3,9 @@
 // widget. Nothing here throws into the host page: problems become `error` events (and a
 // console warning). This module exports nothing, so the IIFE bundle defines no global of its
 // own and cannot clobber the queue before it is drained.
-import { chunkUrlBesideBundle, lazySocketTransport } from './adapters/lazy-socket.ts';
+import { chunkUrl, SEARCH_CHUNK, SOCKET_CHUNK } from './adapters/chunks.ts';
+import { lazySearch } from './adapters/lazy-search.ts';
+import { lazySocketTransport } from './adapters/lazy-socket.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 
 type EventName = 'ready' | 'error' | 'reply' | 'clock';
@@ -48,10 +50,9 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
   if (typeof existing === 'function' && existing.loaded) return;
 
   // Read while this script runs: `currentScript` is null once it has finished.
-  const socketChunk = chunkUrlBesideBundle(
-    win.document,
-    win.document.currentScript as HTMLScriptElement | null,
-  );
+  const bundleScript = win.document.currentScript as HTMLScriptElement | null;
+  const searchChunk = chunkUrl(SEARCH_CHUNK, win.document, bundleScript);
+  const socketChunk = chunkUrl(SOCKET_CHUNK, win.document, bundleScript);
   const handlers = new Map<EventName, Set<Handler>>(EVENT_NAMES.map((name) => [name, new Set()]));
   let mount: Mount = { kind: 'idle', held: [] };
 
@@ -184,6 +185,7 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
     let widget: WidgetHandle;
     try {
       widget = createWidget(target, widgetOptions, {
+        createSource: lazySearch(searchChunk, win.document, (message) => warn(message)),
         socket: lazySocketTransport(socketChunk, win.document, (message) => warn(message)),
       });
     } catch (err) {

@@ -6,6 +6,7 @@
 //   unmount.widget.on('reply', ({ text }) => composer.insert(text));
 //   unmount.widget.event({ type: 'chat.started', chatId: 'c-1', at: Date.now() });
 //   unmount();
+import { playbookSearch } from './adapters/search.ts';
 import { createSocketTransport } from './adapters/socket-transport.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 
@@ -38,7 +39,11 @@ export function mount(
 ): Unmount {
   const host = typeof element === 'string' ? findElement(element) : element;
   const widget = host
-    ? createWidget(host, options, { socket: createSocketTransport, ...adapters })
+    ? createWidget(host, options, {
+        createSource: playbookSearch,
+        socket: createSocketTransport,
+        ...adapters,
+      })
     : missingElement(element);
   let mounted = true;
   const unmount = (): void => {

@@ -8,11 +8,7 @@ export interface FetchResponse {
 
 export type Fetcher = (url: string, init?: { signal?: AbortSignal }) => Promise<FetchResponse>;
 
+/** The browser's fetch (same-origin credentials, its default). */
 export function browserFetch(): Fetcher {
-  return (url, init) => {
-    if (typeof globalThis.fetch !== 'function') {
-      return Promise.reject(new Error('fetch is not available'));
-    }
-    return globalThis.fetch(url, { credentials: 'same-origin', signal: init?.signal ?? null });
-  };
+  return (url, init) => fetch(url, init);
 }

@@ -3,7 +3,7 @@ import { browserClipboard, type Clipboard } from './clipboard.ts';
 import { browserClock, type Clock } from './clock.ts';
 import { browserFetch, type Fetcher } from './fetch.ts';
 import { browserNotifier, type Notifier } from './notifier.ts';
-import { playbookSearch, type SourceFactory } from './search.ts';
+import type { SourceFactory } from './search.ts';
 import type { SocketTransportOptions, Transport } from './transport.ts';
 
 export interface WidgetAdapters {
@@ -21,13 +21,21 @@ export interface WidgetAdapters {
   warn: (message: string) => void;
 }
 
+/**
+ * Each shell brings its search: the ESM build the engine itself, the script-tag bundle its
+ * on-demand chunk. Not importing the engine here keeps MiniSearch out of the bundle.
+ */
+const noSearch: SourceFactory = () => {
+  throw new Error('this build has no search engine');
+};
+
 export function defaultAdapters(overrides: Partial<WidgetAdapters> = {}): WidgetAdapters {
   return {
     clock: overrides.clock ?? browserClock(),
     fetch: overrides.fetch ?? browserFetch(),
     clipboard: overrides.clipboard ?? browserClipboard(),
     notifier: overrides.notifier ?? browserNotifier(),
-    createSource: overrides.createSource ?? playbookSearch,
+    createSource: overrides.createSource ?? noSearch,
     socket: overrides.socket ?? null,
     warn: overrides.warn ?? ((message) => console.warn(`[chat-playbook] ${message}`)),
   };

@@ -27,6 +27,8 @@ export interface SuggestionSource {
   search(query: SuggestionQuery, limit: number): Suggestion[] | Promise<Suggestion[]>;
   /** The agent picked `sopId` for this customer text: rank it higher next time. */
   learn(text: string, sopId: string): void;
+  /** Releases what the source holds (a search Worker); searches after it answer nothing. */
+  dispose?(): void;
 }
 
 /**

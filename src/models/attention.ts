@@ -3,9 +3,9 @@
 // count in the page title) and new escalation prompts.
 import { computed, effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
 import type { Notifier, NotifyPermission } from '../adapters/notifier.ts';
-import type { ClockState } from '../core/index.ts';
+import type { ClockReading, ClockState } from '../core/index.ts';
 import type { ChatModel } from './chats.ts';
-import { CLOCK_NAMES, chatName, escalationText } from './describe.ts';
+import { CLOCK_NAMES, CLOCKS, chatName, escalationText } from './describe.ts';
 import type { ClockPayload } from './emitter.ts';
 
 export interface Announcement {
@@ -21,37 +21,38 @@ export interface AttentionModel {
   readonly count: ReadonlySignal<number>;
   readonly alertsOn: ReadonlySignal<boolean>;
   readonly permission: ReadonlySignal<NotifyPermission>;
-  /** Call from a click: asks for notification permission. */
-  enableAlerts(): Promise<void>;
-  disableAlerts(): void;
+  /** Call from a click: turning alerts on asks for notification permission. */
+  toggleAlerts(): Promise<void>;
   dispose(): void;
 }
 
-const CLOCKS = ['firstResponse', 'gap'] as const;
-const ALERT_STATES: ReadonlySet<ClockState> = new Set(['warning', 'breached']);
+const CLOCK_WORDS = { firstResponse: 'first response', gap: 'waiting time' } as const;
+
+const alerting = (c: ClockReading) =>
+  c.running && (c.state === 'warning' || c.state === 'breached');
 
 export function createAttention(deps: {
   chats: ReadonlySignal<readonly ChatModel[]>;
   notifier: Notifier;
   onClock: (payload: ClockPayload) => void;
 }): AttentionModel {
+  const { notifier } = deps;
   const polite = signal<Announcement>({ text: '', n: 0 });
   const assertive = signal<Announcement>({ text: '', n: 0 });
   const alertsOn = signal(false);
-  const permission = signal<NotifyPermission>(deps.notifier.permission());
-  const seen = new Map<string, ClockState>();
-  const escalationsSeen = new Set<string>();
+  const permission = signal(notifier.permission());
+  /** Last state per chat and clock, and the escalations already announced. */
+  const seen = new Map<string, ClockState | true>();
 
   const announce = (target: typeof polite, texts: string[]) => {
-    if (texts.length === 0) return;
-    target.value = { text: texts.join(' '), n: target.peek().n + 1 };
+    if (texts.length > 0) target.value = { text: texts.join(' '), n: target.peek().n + 1 };
   };
 
   const stopTransitions = effect(() => {
     const changes: ClockPayload[] = [];
     const politeTexts: string[] = [];
     const assertiveTexts: string[] = [];
-    const alerts: { kind: 'warning' | 'breached'; title: string; body: string; tag: string }[] = [];
+    const alerts: (() => void)[] = [];
     for (const chat of deps.chats.value) {
       const reading = chat.reading.value;
       if (!reading) continue;
@@ -63,25 +64,23 @@ export function createAttention(deps: {
         if (seen.get(key) === c.state) continue;
         seen.set(key, c.state);
         changes.push({ chatId: chat.id, clock, state: c.state });
-        if (!c.running || !ALERT_STATES.has(c.state)) continue;
-        const what = `${CLOCKS_TEXT[clock]} ${c.state === 'breached' ? 'breached' : 'warning'}`;
-        const text = `${name}: ${what}.`;
-        (c.state === 'breached' ? assertiveTexts : politeTexts).push(text);
-        alerts.push({
-          kind: c.state as 'warning' | 'breached',
-          title: `${name}: ${what}`,
-          body: `${CLOCK_NAMES[clock]} clock ${c.state === 'breached' ? 'is over its limit' : 'is close to its limit'}.`,
-          tag: key,
+        if (!alerting(c)) continue;
+        const breached = c.state === 'breached';
+        const title = `${name}: ${CLOCK_WORDS[clock]} ${c.state}`;
+        (breached ? assertiveTexts : politeTexts).push(`${title}.`);
+        const body = `${CLOCK_NAMES[clock]} clock is ${breached ? 'over' : 'close to'} its limit.`;
+        alerts.push(() => {
+          notifier.sound(c.state as 'warning' | 'breached');
+          notifier.show(title, body, key);
         });
       }
       for (const hit of reading.escalations) {
         const key = `${chat.id}\u0000${hit.kind}`;
-        if (escalationsSeen.has(key)) continue;
-        escalationsSeen.add(key);
+        if (seen.has(key)) continue;
+        seen.set(key, true);
         if (state?.closedAt === null) {
-          politeTexts.push(
-            `${name}: consider escalating, ${escalationText(hit, chat.rules.peek().escalation.maxOpenS)}.`,
-          );
+          const why = escalationText(hit, chat.rules.peek().escalation.maxOpenS);
+          politeTexts.push(`${name}: consider escalating, ${why}.`);
         }
       }
     }
@@ -89,28 +88,21 @@ export function createAttention(deps: {
       announce(polite, politeTexts);
       announce(assertive, assertiveTexts);
       for (const change of changes) deps.onClock(change);
-      if (alertsOn.peek()) {
-        for (const alert of alerts) {
-          deps.notifier.sound(alert.kind);
-          deps.notifier.show(alert.title, alert.body, alert.tag);
-        }
-      }
+      if (alertsOn.peek()) for (const alert of alerts) alert();
     });
   });
 
-  const count = computed(() => {
-    let n = 0;
-    for (const chat of deps.chats.value) {
-      const r = chat.reading.value;
-      if (!r) continue;
-      if ([r.firstResponse, r.gap].some((c) => c.running && ALERT_STATES.has(c.state))) n++;
-    }
-    return n;
-  });
+  const count = computed(
+    () =>
+      deps.chats.value.filter((chat) => {
+        const r = chat.reading.value;
+        return r && (alerting(r.firstResponse) || alerting(r.gap));
+      }).length,
+  );
 
   const stopTitle = effect(() => {
     const n = alertsOn.value ? count.value : 0;
-    untracked(() => deps.notifier.setCount(n));
+    untracked(() => notifier.setCount(n));
   });
 
   return {
@@ -119,19 +111,14 @@ export function createAttention(deps: {
     count,
     alertsOn,
     permission,
-    async enableAlerts() {
-      alertsOn.value = true;
-      permission.value = await deps.notifier.request();
-    },
-    disableAlerts() {
-      alertsOn.value = false;
+    async toggleAlerts() {
+      alertsOn.value = !alertsOn.peek();
+      if (alertsOn.peek()) permission.value = await notifier.request();
     },
     dispose() {
       stopTransitions();
       stopTitle();
-      deps.notifier.setCount(0);
+      notifier.setCount(0);
     },
   };
 }
-
-const CLOCKS_TEXT = { firstResponse: 'first response', gap: 'waiting time' } as const;

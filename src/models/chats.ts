@@ -2,7 +2,7 @@
 // state + the team's rules + the shared `now`. Nothing here counts time: a reading is always
 // `read(state, rules, now)`, so a late or re-delivered event, a new configuration or a long
 // sleep gives the right clocks at once.
-import { batch, computed, effect, type ReadonlySignal, type Signal, signal } from '@preact/signals';
+import { batch, computed, effect, type ReadonlySignal, signal } from '@preact/signals';
 import {
   addEvent,
   type ChatEvent,
@@ -21,14 +21,12 @@ export interface ConversationLine {
   id: string;
   /** Arrival sequence (for unread counts). */
   seq: number;
-  at: number;
   author: 'customer' | 'agent';
   text: string;
 }
 
 export interface ChatModel {
   readonly id: string;
-  readonly timeline: ChatTimeline;
   readonly state: ReadonlySignal<ChatState | undefined>;
   readonly rules: ReadonlySignal<ChatRules>;
   /** Null until the chat has a state (e.g. only a `chat.closed` for an unknown chat). */
@@ -37,12 +35,6 @@ export interface ChatModel {
   readonly conversation: ReadonlySignal<ConversationLine[]>;
   /** Customer messages since the agent's last reply that arrived while the chat was not shown. */
   readonly unread: ReadonlySignal<number>;
-}
-
-interface ChatEntry extends ChatModel {
-  readonly stateSignal: Signal<ChatState | undefined>;
-  readonly rev: Signal<number>;
-  readonly readSeq: Signal<number>;
 }
 
 export interface ChatsModel {
@@ -64,24 +56,19 @@ export interface ChatsDeps {
   focusedId: () => string | null;
 }
 
-/** [rank, key]: lower sorts first. */
-export function urgencyOf(
-  reading: ChatReading | null,
-  state: ChatState | undefined,
-): [number, number] {
-  if (!reading || !state) return [4, 0];
+/** Sort key, lower first: [0, breach] breached, [1, deadline], [2, -last] open, [3, -closed]. */
+function urgencyOf(reading: ChatReading, state: ChatState): [number, number] {
   if (state.closedAt !== null) return [3, -state.closedAt];
-  let breachedDeadline = Number.POSITIVE_INFINITY;
-  let deadline = Number.POSITIVE_INFINITY;
+  let breached = Infinity;
+  let deadline = Infinity;
   for (const clock of [reading.firstResponse, reading.gap]) {
     if (!clock.running || clock.since === null) continue;
     const due = clock.since + clock.limitMs;
-    if (clock.state === 'breached') breachedDeadline = Math.min(breachedDeadline, due);
+    if (clock.state === 'breached') breached = Math.min(breached, due);
     else deadline = Math.min(deadline, due);
   }
-  if (breachedDeadline < Number.POSITIVE_INFINITY) return [0, breachedDeadline];
-  if (deadline < Number.POSITIVE_INFINITY) return [1, deadline];
-  return [2, -state.lastAt];
+  if (breached < Infinity) return [0, breached];
+  return deadline < Infinity ? [1, deadline] : [2, -state.lastAt];
 }
 
 function conversationOf(timeline: ChatTimeline, closedAt: number | null): ConversationLine[] {
@@ -90,11 +77,19 @@ function conversationOf(timeline: ChatTimeline, closedAt: number | null): Conver
   for (const { seq, event } of timeline.events) {
     if (event.type !== 'message' || seen.has(event.id)) continue;
     seen.add(event.id);
-    if (closedAt !== null && event.at > closedAt) continue;
-    if (event.internal || (event.author !== 'customer' && event.author !== 'agent')) continue;
-    lines.push({ id: event.id, seq, at: event.at, author: event.author, text: event.text });
+    if ((closedAt !== null && event.at > closedAt) || event.internal) continue;
+    if (event.author === 'customer' || event.author === 'agent') {
+      lines.push({ id: event.id, seq, author: event.author, text: event.text });
+    }
   }
   return lines;
+}
+
+interface ChatEntry extends ChatModel {
+  readonly timeline: ChatTimeline;
+  /** Takes the timeline's state; true when the chat just got its first one. */
+  publish(): boolean;
+  markRead(): void;
 }
 
 export function createChats({ config, now, focusedId }: ChatsDeps): ChatsModel {
@@ -102,118 +97,98 @@ export function createChats({ config, now, focusedId }: ChatsDeps): ChatsModel {
   const list = signal<ChatModel[]>([]);
   /** The next arrival sequence number; `seq - 1` is the latest event's. */
   let seq = 0;
+  let holdPhrases = config.peek().holdPhrases;
 
-  function entryFor(chatId: string): ChatEntry {
-    const existing = entries.get(chatId);
-    if (existing) return existing;
-    const timeline = createTimeline(chatId);
-    const stateSignal = signal<ChatState | undefined>(undefined);
-    const rev = signal(0);
-    const readSeq = signal(-1);
+  function entryFor(id: string): ChatEntry {
+    let entry = entries.get(id);
+    if (entry) return entry;
+    const timeline = createTimeline(id);
+    const state = signal<ChatState | undefined>(undefined);
+    // Bumps on every change: a duplicate or late message can change the conversation only.
+    const revision = signal(0);
+    const readUpTo = signal(-1);
     const rules = computed(() => {
-      const s = stateSignal.value;
+      const s = state.value;
       return rulesFor(config.value, { tier: s?.customer.tier, channel: s?.channel });
     });
-    const reading = computed(() => {
-      const s = stateSignal.value;
-      return s ? read(s, rules.value, now.value) : null;
-    });
-    const conversation = computed(() => {
-      rev.value;
-      return conversationOf(timeline, stateSignal.value?.closedAt ?? null);
-    });
-    const unread = computed(() => {
-      const lines = conversation.value;
-      const mark = readSeq.value;
-      let count = 0;
-      for (let i = lines.length - 1; i >= 0; i--) {
-        const line = lines[i]!;
-        if (line.author === 'agent') break;
-        if (line.seq > mark) count++;
-      }
-      return count;
-    });
-    const entry: ChatEntry = {
-      id: chatId,
-      timeline,
-      state: stateSignal,
-      stateSignal,
-      rev,
-      readSeq,
-      rules,
-      reading,
-      conversation,
-      unread,
+    const markRead = () => {
+      readUpTo.value = seq - 1;
     };
-    entries.set(chatId, entry);
+    const conversation = computed(() => {
+      revision.value;
+      return conversationOf(timeline, state.value?.closedAt ?? null);
+    });
+    entry = {
+      id,
+      timeline,
+      state,
+      rules,
+      reading: computed(() => (state.value ? read(state.value, rules.value, now.value) : null)),
+      conversation,
+      unread: computed(() => {
+        const lines = conversation.value;
+        let count = 0;
+        for (let i = lines.length - 1; i >= 0 && lines[i]!.author === 'customer'; i--) {
+          if (lines[i]!.seq > readUpTo.value) count++;
+        }
+        return count;
+      }),
+      publish() {
+        const first = !state.peek() && !!timeline.state;
+        state.value = timeline.state;
+        revision.value = revision.peek() + 1;
+        if (focusedId() === id) markRead();
+        return first;
+      },
+      markRead,
+    };
+    entries.set(id, entry);
     return entry;
   }
 
-  function publish(entry: ChatEntry, added: ChatModel[]): void {
-    const wasVisible = entry.stateSignal.peek() !== undefined;
-    entry.stateSignal.value = entry.timeline.state;
-    entry.rev.value = entry.rev.peek() + 1;
-    if (!wasVisible && entry.timeline.state !== undefined) added.push(entry);
-    if (focusedId() === entry.id) entry.readSeq.value = seq - 1;
+  /** Publishes the chats' new states; those that got their first state join the list. */
+  function publish(touched: Iterable<ChatEntry>): void {
+    batch(() => {
+      const added = [...touched].filter((entry) => entry.publish());
+      if (added.length > 0) list.value = [...list.peek(), ...added];
+    });
   }
 
   // New hold phrases change which messages are holds: re-derive every chat from its events.
-  let holdPhrases = config.peek().holdPhrases;
   const stopHoldEffect = effect(() => {
     const phrases = config.value.holdPhrases;
     if (phrases === holdPhrases) return;
     holdPhrases = phrases;
-    const added: ChatModel[] = [];
-    batch(() => {
-      for (const entry of entries.values()) {
-        rederive(entry.timeline, phrases);
-        publish(entry, added);
-      }
-      if (added.length > 0) list.value = [...list.peek(), ...added];
-    });
-  });
-
-  const ordered = computed(() => {
-    const keyed = list.value.map((chat) => ({
-      chat,
-      key: urgencyOf(chat.reading.value, chat.state.value),
-    }));
-    keyed.sort(
-      (a, b) =>
-        a.key[0] - b.key[0] ||
-        a.key[1] - b.key[1] ||
-        (a.chat.id < b.chat.id ? -1 : a.chat.id > b.chat.id ? 1 : 0),
-    );
-    return keyed.map((k) => k.chat);
+    for (const entry of entries.values()) rederive(entry.timeline, phrases);
+    publish(entries.values());
   });
 
   return {
     list,
-    ordered,
+    ordered: computed(() => {
+      const keyed = list.value.map((chat) => ({
+        chat,
+        key: urgencyOf(chat.reading.value!, chat.state.value!),
+      }));
+      keyed.sort(
+        (a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || (a.chat.id < b.chat.id ? -1 : 1),
+      );
+      return keyed.map((k) => k.chat);
+    }),
     get: (chatId) => {
       const entry = entries.get(chatId);
-      return entry && entry.stateSignal.peek() !== undefined ? entry : undefined;
+      return entry?.state.peek() ? entry : undefined;
     },
     ingest(events) {
-      if (events.length === 0) return;
       const touched = new Set<ChatEntry>();
       for (const event of events) {
         const entry = entryFor(event.chatId);
         addEvent(entry.timeline, event, seq++, holdPhrases);
         touched.add(entry);
       }
-      const added: ChatModel[] = [];
-      batch(() => {
-        for (const entry of touched) publish(entry, added);
-        if (added.length > 0) list.value = [...list.peek(), ...added];
-      });
+      publish(touched);
     },
-    markRead(chatId) {
-      const entry = entries.get(chatId);
-      if (entry) entry.readSeq.value = seq - 1;
-    },
-    dispose() {
-      stopHoldEffect();
-    },
+    markRead: (chatId) => entries.get(chatId)?.markRead(),
+    dispose: stopHoldEffect,
   };
 }

@@ -5,8 +5,8 @@
 import { batch, type ReadonlySignal, signal } from '@preact/signals';
 import type { Clipboard } from '../adapters/clipboard.ts';
 import type { SuggestionSource } from '../adapters/search.ts';
-import type { PlaybookAction, Transport } from '../adapters/transport.ts';
-import { type ChatEvent, validateEvent } from '../core/index.ts';
+import type { Transport } from '../adapters/transport.ts';
+import { type PlaybookEvent, validateEvent } from '../core/index.ts';
 import { fillTemplate } from '../search/placeholders.ts';
 import type { SopReply } from '../search/types.ts';
 import type { ChatsModel } from './chats.ts';
@@ -31,7 +31,6 @@ export interface Notice {
   text: string;
   /** When the clipboard failed: the reply, shown for copying by hand. */
   copyText?: string;
-  n: number;
 }
 
 export interface CommandsModel {
@@ -46,9 +45,9 @@ export interface CommandsModel {
   /** Null when inserted, else the names of the fields still empty. */
   insertDraft(): string[] | null;
   cancelDraft(): void;
-  dismissNotice(): void;
   /** Shows a message in the widget's notice bar. */
-  inform(kind: Notice['kind'], text: string): void;
+  inform(kind: Notice['kind'], text: string, copyText?: string): void;
+  dismissNotice(): void;
 }
 
 export interface CommandsDeps {
@@ -71,37 +70,34 @@ const LEARN_FROM_MESSAGES = 2;
 export function createCommands(deps: CommandsDeps): CommandsModel {
   const draft = signal<ReplyDraft | null>(null);
   const notice = signal<Notice | null>(null);
-  let noticeCount = 0;
 
-  const say = (kind: Notice['kind'], text: string, copyText?: string) => {
-    const next: Notice = { kind, text, n: ++noticeCount };
-    if (copyText !== undefined) next.copyText = copyText;
-    notice.value = next;
+  const inform = (kind: Notice['kind'], text: string, copyText?: string) => {
+    notice.value = copyText === undefined ? { kind, text } : { kind, text, copyText };
   };
 
-  function send(input: Record<string, unknown>): string | null {
-    const chatId = input.chatId as string;
-    if (!deps.chats.get(chatId)) return `no chat '${chatId}'`;
-    const event = { ...input, at: deps.transport.now() } as Record<string, unknown>;
-    if (deps.agent.id !== undefined) event.by = deps.agent.id;
-    const checked = validateEvent(event);
+  function send(input: {
+    type: PlaybookEvent['type'];
+    chatId: string;
+    [field: string]: unknown;
+  }): string | null {
+    if (!deps.chats.get(input.chatId)) return `no chat '${input.chatId}'`;
+    const checked = validateEvent({ ...input, at: deps.transport.now(), by: deps.agent.id });
     if (checked.kind !== 'event') return checked.kind === 'invalid' ? checked.error : 'not sent';
-    deps.transport.send(checked.event as PlaybookAction & ChatEvent).catch((err: unknown) => {
+    deps.transport.send(checked.event as PlaybookEvent).catch((err: unknown) => {
       deps.onError(`could not save the change: ${(err as Error)?.message ?? String(err)}`);
     });
     return null;
   }
 
-  function insert(chatId: string, sopId: string, reply: SopReply, text: string): void {
-    const payload: ReplyPayload = { chatId, sopId, replyId: reply.id, text };
-    const handled = deps.emitReply(payload);
-    if (handled) {
-      say('info', `Inserted “${reply.title}”.`);
+  function insert({ chatId, sopId, reply }: ReplyDraft, text: string): void {
+    draft.value = null;
+    if (deps.emitReply({ chatId, sopId, replyId: reply.id, text })) {
+      inform('info', `Inserted “${reply.title}”.`);
     } else {
       deps.clipboard.writeText(text).then(
-        () => say('info', `Copied “${reply.title}” to the clipboard: paste it into the chat.`),
+        () => inform('info', `Copied “${reply.title}” to the clipboard: paste it into the chat.`),
         () =>
-          say(
+          inform(
             'error',
             'Could not copy to the clipboard: select the reply below and copy it.',
             text,
@@ -118,89 +114,60 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
       filled: true,
     });
     if (problem) deps.onError(problem);
-    learn(chatId, sopId);
-  }
-
-  function learn(chatId: string, sopId: string): void {
     const source = deps.source.peek();
-    const chat = deps.chats.get(chatId);
-    if (!source || !chat) return;
-    const text = chat.conversation
-      .peek()
+    const customerText = deps.chats
+      .get(chatId)
+      ?.conversation.peek()
       .filter((line) => line.author === 'customer')
       .slice(-LEARN_FROM_MESSAGES)
       .map((line) => line.text)
       .join('\n');
-    if (text.trim() === '') return;
     try {
-      source.learn(text, sopId);
+      if (source && customerText?.trim()) source.learn(customerText, sopId);
     } catch {
       // Learning is a bonus: a failure never blocks the reply.
     }
   }
 
+  /** Fills the draft's reply: inserts it when complete, else shows what is missing. */
+  function fill(current: ReplyDraft): string[] | null {
+    const filled = fillTemplate(current.reply.text, { ...current.values, ...current.chatValues });
+    if (filled.missing.length === 0) {
+      batch(() => insert(current, filled.text));
+      return null;
+    }
+    draft.value = current;
+    return filled.missing;
+  }
+
   return {
     draft,
     notice,
-    tick(chatId, item, checked, reason) {
-      const input: Record<string, unknown> = { type: 'playbook.check', chatId, item, checked };
-      if (reason !== undefined) input.reason = reason;
-      return send(input);
-    },
-    note(chatId, text) {
-      return send({ type: 'playbook.note', chatId, text });
-    },
+    tick: (chatId, item, checked, reason) =>
+      send({ type: 'playbook.check', chatId, item, checked, reason }),
+    note: (chatId, text) => send({ type: 'playbook.note', chatId, text }),
     chooseReply(chatId, sopId, reply) {
       const chat = deps.chats.get(chatId);
       if (!chat) return;
       const values = chatValues(chat.state.peek(), deps.agent.name);
-      const filled = fillTemplate(reply.text, values);
-      if (filled.missing.length === 0) {
-        batch(() => {
-          draft.value = null;
-          insert(chatId, sopId, reply, filled.text);
-        });
-        return;
-      }
-      const empty: Record<string, string> = {};
-      for (const name of filled.missing) empty[name] = '';
-      draft.value = {
-        chatId,
-        sopId,
-        reply,
-        fields: filled.missing,
-        values: empty,
-        chatValues: values,
-        showErrors: false,
-      };
+      const fields = fillTemplate(reply.text, values).missing;
+      const empty = Object.fromEntries(fields.map((name) => [name, '']));
+      fill({ chatId, sopId, reply, fields, values: empty, chatValues: values, showErrors: false });
     },
     setDraftValue(name, value) {
       const current = draft.peek();
-      if (!current) return;
-      draft.value = { ...current, values: { ...current.values, [name]: value } };
+      if (current) draft.value = { ...current, values: { ...current.values, [name]: value } };
     },
     insertDraft() {
       const current = draft.peek();
-      if (!current) return [];
-      const filled = fillTemplate(current.reply.text, { ...current.values, ...current.chatValues });
-      if (filled.missing.length > 0) {
-        draft.value = { ...current, showErrors: true };
-        return filled.missing;
-      }
-      batch(() => {
-        draft.value = null;
-        insert(current.chatId, current.sopId, current.reply, filled.text);
-      });
-      return null;
+      return current ? fill({ ...current, showErrors: true }) : [];
     },
     cancelDraft() {
       draft.value = null;
     },
+    inform,
     dismissNotice() {
       notice.value = null;
-    },
-    inform(kind, text) {
-      say(kind, text);
     },
   };
 }

@@ -29,44 +29,39 @@ export interface ReadyPayload {
 export type Handler = (payload: any) => void;
 
 export interface Emitter {
-  on(name: string, handler: Handler): () => void;
+  on(name: WidgetEventName, handler: Handler): () => void;
   /** Calls the handlers; false when there were none. */
   emit(name: WidgetEventName, payload: unknown): boolean;
-  has(name: WidgetEventName): boolean;
   clear(): void;
 }
 
 export const EVENT_NAMES: readonly WidgetEventName[] = ['ready', 'error', 'reply', 'clock'];
 
 export function createEmitter(warn: (message: string) => void): Emitter {
-  const handlers = new Map<string, Set<Handler>>();
+  // Each subscription is its own wrapper: the same function registered twice is two
+  // subscriptions, removed one by one.
+  let subscriptions: { name: WidgetEventName; handler: Handler }[] = [];
   return {
     on(name, handler) {
-      let set = handlers.get(name);
-      if (!set) {
-        set = new Set();
-        handlers.set(name, set);
-      }
-      // Wrap so the same function registered twice is two subscriptions, removed one by one.
-      const entry: Handler = (payload) => handler(payload);
-      set.add(entry);
+      const subscription = { name, handler };
+      subscriptions.push(subscription);
       return () => {
-        set.delete(entry);
+        subscriptions = subscriptions.filter((s) => s !== subscription);
       };
     },
     emit(name, payload) {
-      const set = handlers.get(name);
-      if (!set || set.size === 0) return false;
-      for (const handler of [...set]) {
+      const current = subscriptions.filter((s) => s.name === name);
+      for (const { handler } of current) {
         try {
           handler(payload);
         } catch (err) {
           warn(`a '${name}' handler threw: ${(err as Error)?.message ?? String(err)}`);
         }
       }
-      return true;
+      return current.length > 0;
     },
-    has: (name) => (handlers.get(name)?.size ?? 0) > 0,
-    clear: () => handlers.clear(),
+    clear() {
+      subscriptions = [];
+    },
   };
 }

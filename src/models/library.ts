@@ -6,7 +6,7 @@ import type { Fetcher } from '../adapters/fetch.ts';
 import type { SourceFactory, SuggestionSource } from '../adapters/search.ts';
 import { formatIssue, validateLibrary } from '../search/library.ts';
 import type { Sop, SopLibrary } from '../search/types.ts';
-import type { LibrarySpec } from './options.ts';
+import { isObject, type LibrarySpec } from './options.ts';
 
 export type LibraryStatus = 'none' | 'loading' | 'ready' | 'error';
 
@@ -19,15 +19,11 @@ export interface LibraryModel {
   load(spec: LibrarySpec): Promise<string | null>;
   /** The SOP to open from an escalation prompt: tagged or titled "escalation". */
   readonly escalationSop: ReadonlySignal<Sop | null>;
-  find(sopId: string): Sop | null;
+  find(sopId: string): Sop | undefined;
   dispose(): void;
 }
 
 const MAX_SHOWN_ISSUES = 3;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function createLibraryModel(deps: {
   fetch: Fetcher;
@@ -37,8 +33,7 @@ export function createLibraryModel(deps: {
   const error = signal<string | null>(null);
   const library = signal<SopLibrary | null>(null);
   const source = signal<SuggestionSource | null>(null);
-  let abort: AbortController | null = null;
-  let disposed = false;
+  let abort: AbortController | undefined;
   let generation = 0;
 
   function fail(message: string): string {
@@ -49,28 +44,30 @@ export function createLibraryModel(deps: {
 
   function accept(data: unknown): string | null {
     const prebuilt = isObject(data) && data.format === 'sop-index/1' ? data : undefined;
-    const raw = prebuilt ? prebuilt.library : data;
-    const result = validateLibrary(raw);
+    const result = validateLibrary(prebuilt ? prebuilt.library : data);
     if (!result.ok) {
-      const shown = result.issues.slice(0, MAX_SHOWN_ISSUES).map(formatIssue).join('; ');
-      const more =
-        result.issues.length > MAX_SHOWN_ISSUES
-          ? ` (+${result.issues.length - MAX_SHOWN_ISSUES} more)`
-          : '';
-      return fail(`invalid SOP library: ${shown}${more}`);
+      const { issues } = result;
+      const more = issues.length - MAX_SHOWN_ISSUES;
+      return fail(
+        `invalid SOP library: ${issues.slice(0, MAX_SHOWN_ISSUES).map(formatIssue).join('; ')}${more > 0 ? ` (+${more} more)` : ''}`,
+      );
     }
-    let built: SuggestionSource;
     try {
-      built = deps.createSource(result.library, prebuilt);
+      const next = deps.createSource(result.library, prebuilt);
+      source.peek()?.dispose?.();
+      source.value = next;
     } catch (err) {
       return fail(`could not index the SOP library: ${(err as Error).message}`);
     }
     library.value = result.library;
-    source.value = built;
     error.value = null;
     status.value = 'ready';
     return null;
   }
+
+  const sops = () => library.value?.sops ?? [];
+  const escalationTag = (sop: Sop) => sop.tags.some((t) => t.toLowerCase() === 'escalation');
+  const mentionsEscalation = (text: string) => /escalat/i.test(text);
 
   return {
     status,
@@ -80,43 +77,37 @@ export function createLibraryModel(deps: {
     async load(spec) {
       const mine = ++generation;
       abort?.abort();
-      abort = null;
       if (spec.kind === 'none') return null;
       if (spec.kind === 'object') return accept(spec.data);
       status.value = 'loading';
       error.value = null;
-      const controller = typeof AbortController === 'function' ? new AbortController() : null;
-      abort = controller;
+      abort = new AbortController();
       let data: unknown;
+      // Disposed, or a newer load started meanwhile: this answer is no longer wanted.
+      const current = () => mine === generation;
       try {
-        const response = await deps.fetch(
-          spec.url,
-          controller ? { signal: controller.signal } : undefined,
-        );
+        const response = await deps.fetch(spec.url, { signal: abort.signal });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         data = await response.json();
       } catch (err) {
-        if (disposed || mine !== generation) return null;
-        return fail(`could not load the SOP library from ${spec.url}: ${(err as Error).message}`);
+        const message = `could not load the SOP library from ${spec.url}: ${(err as Error).message}`;
+        return current() ? fail(message) : null;
       }
-      if (disposed || mine !== generation) return null;
-      return accept(data);
+      return current() ? accept(data) : null;
     },
-    escalationSop: computed(() => {
-      const sops = library.value?.sops ?? [];
-      return (
-        sops.find((s) => s.tags.some((t) => t.toLowerCase() === 'escalation')) ??
-        sops.find((s) => /escalat/i.test(s.title)) ??
-        sops.find((s) => s.tags.some((t) => /escalat/i.test(t))) ??
-        null
-      );
-    }),
-    find(sopId) {
-      return library.value?.sops.find((s) => s.id === sopId) ?? null;
-    },
+    escalationSop: computed(
+      () =>
+        sops().find(escalationTag) ??
+        sops().find((s) => mentionsEscalation(s.title)) ??
+        sops().find((s) => s.tags.some(mentionsEscalation)) ??
+        null,
+    ),
+    find: (sopId) => sops().find((s) => s.id === sopId),
     dispose() {
-      disposed = true;
+      generation++;
       abort?.abort();
+      source.peek()?.dispose?.();
+      source.value = null;
     },
   };
 }

@@ -1,6 +1,11 @@
 // The `init` options of shared/spec/embed.md, checked at the widget's boundary. A bad option
 // is reported by field name and replaced by its default, so one typo never stops the widget.
-import { DEFAULT_CONFIG, type TeamConfig, validateConfig } from '../core/index.ts';
+import {
+  type ConfigError,
+  DEFAULT_CONFIG,
+  type TeamConfig,
+  validateConfig,
+} from '../core/index.ts';
 
 export interface FieldError {
   field: string;
@@ -22,16 +27,22 @@ export interface WidgetOptions {
   transport: TransportSpec;
 }
 
-const KNOWN = new Set(['target', 'agent', 'role', 'library', 'thresholds', 'transport']);
+const KNOWN = ['target', 'agent', 'role', 'library', 'thresholds', 'transport'];
 
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isElementLike(value: unknown): boolean {
-  return isObject(value) && typeof (value as { nodeType?: unknown }).nodeType === 'number';
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** Configuration errors named as `thresholds` options. */
+export function thresholdErrors(errors: readonly ConfigError[]): FieldError[] {
+  return errors.map((e) => ({
+    field: e.field === '(config)' ? 'thresholds' : `thresholds.${e.field}`,
+    message: e.message,
+  }));
 }
 
 export function validateOptions(input: unknown): {
@@ -39,8 +50,6 @@ export function validateOptions(input: unknown): {
   errors: FieldError[];
   warnings: string[];
 } {
-  const errors: FieldError[] = [];
-  const warnings: string[] = [];
   const options: WidgetOptions = {
     agent: {},
     role: 'agent',
@@ -48,83 +57,65 @@ export function validateOptions(input: unknown): {
     config: DEFAULT_CONFIG,
     transport: { kind: 'local' },
   };
-  if (input === undefined || input === null) return { options, errors, warnings };
+  const result = { options, errors: [] as FieldError[], warnings: [] as string[] };
+  const fail = (field: string, message: string) => {
+    result.errors.push({ field, message });
+  };
+  if (input == null) return result;
   if (!isObject(input)) {
-    errors.push({ field: '(options)', message: 'must be an object' });
-    return { options, errors, warnings };
+    fail('(options)', 'must be an object');
+    return result;
   }
   for (const key of Object.keys(input)) {
-    if (!KNOWN.has(key)) warnings.push(`${key}: unknown option, ignored`);
+    if (!KNOWN.includes(key)) result.warnings.push(`${key}: unknown option, ignored`);
   }
 
   const { target, agent, role, library, thresholds, transport } = input;
   if (
     target !== undefined &&
-    !(typeof target === 'string' && target !== '') &&
-    !isElementLike(target)
+    !isText(target) &&
+    !(isObject(target) && typeof target.nodeType === 'number')
   ) {
-    errors.push({ field: 'target', message: 'must be an element or a CSS selector' });
+    fail('target', 'must be an element or a CSS selector');
   }
 
-  if (agent !== undefined) {
-    if (!isObject(agent)) {
-      errors.push({ field: 'agent', message: 'must be an object like { id, name }' });
-    } else {
-      if (agent.id !== undefined) {
-        if (typeof agent.id === 'string' && agent.id !== '') options.agent.id = agent.id;
-        else errors.push({ field: 'agent.id', message: 'must be a non-empty string' });
-      }
-      if (agent.name !== undefined) {
-        if (typeof agent.name === 'string' && agent.name.trim() !== '') {
-          options.agent.name = agent.name.trim();
-        } else errors.push({ field: 'agent.name', message: 'must be a non-empty string' });
-      }
-    }
+  if (!isObject(agent)) {
+    if (agent !== undefined) fail('agent', 'must be an object like { id, name }');
+  } else {
+    const { id, name } = agent;
+    if (isText(id)) options.agent.id = id;
+    else if (id !== undefined) fail('agent.id', 'must be a non-empty string');
+    if (isText(name) && name.trim()) options.agent.name = name.trim();
+    else if (name !== undefined) fail('agent.name', 'must be a non-empty string');
   }
 
-  if (role !== undefined) {
-    if (role === 'agent' || role === 'supervisor') options.role = role;
-    else errors.push({ field: 'role', message: "must be 'agent' or 'supervisor'" });
-  }
+  if (role === 'agent' || role === 'supervisor') options.role = role;
+  else if (role !== undefined) fail('role', "must be 'agent' or 'supervisor'");
 
   if (typeof library === 'string') {
-    if (library.trim() === '') errors.push({ field: 'library', message: 'must not be empty' });
-    else options.library = { kind: 'url', url: library.trim() };
+    if (library.trim()) options.library = { kind: 'url', url: library.trim() };
+    else fail('library', 'must not be empty');
   } else if (isObject(library)) {
     options.library = { kind: 'object', data: library };
-  } else if (library !== undefined && library !== null) {
-    errors.push({ field: 'library', message: 'must be a URL or a library object' });
+  } else if (library != null) {
+    fail('library', 'must be a URL or a library object');
   }
 
   if (thresholds !== undefined) {
-    const result = validateConfig(thresholds, DEFAULT_CONFIG);
-    if (result.ok) {
-      options.config = result.config;
-      warnings.push(...result.warnings.map((w) => `thresholds.${w}`));
+    const checked = validateConfig(thresholds, DEFAULT_CONFIG);
+    if (checked.ok) {
+      options.config = checked.config;
+      result.warnings.push(...checked.warnings.map((w) => `thresholds.${w}`));
     } else {
-      for (const e of result.errors) {
-        const field = e.field === '(config)' ? 'thresholds' : `thresholds.${e.field}`;
-        errors.push({ field, message: e.message });
-      }
+      result.errors.push(...thresholdErrors(checked.errors));
     }
   }
 
   if (transport !== undefined && transport !== 'local') {
-    if (
-      isObject(transport) &&
-      typeof transport.url === 'string' &&
-      transport.url !== '' &&
-      typeof transport.token === 'string' &&
-      transport.token !== ''
-    ) {
-      options.transport = { kind: 'socket', url: transport.url, token: transport.token };
-    } else if (isObject(transport) && (typeof transport.url !== 'string' || transport.url === '')) {
-      errors.push({ field: 'transport.url', message: 'must be a non-empty URL' });
-    } else if (isObject(transport)) {
-      errors.push({ field: 'transport.token', message: 'must be a non-empty string' });
-    } else {
-      errors.push({ field: 'transport', message: "must be 'local' or { url, token }" });
-    }
+    if (!isObject(transport)) fail('transport', "must be 'local' or { url, token }");
+    else if (!isText(transport.url)) fail('transport.url', 'must be a non-empty URL');
+    else if (!isText(transport.token)) fail('transport.token', 'must be a non-empty string');
+    else options.transport = { kind: 'socket', url: transport.url, token: transport.token };
   }
-  return { options, errors, warnings };
+  return result;
 }

@@ -1,6 +1,6 @@
 // Wires the models together: one place that knows which model feeds which. The UI gets the
 // Store; the app shell (src/app.ts) gets the Store plus the host-facing commands.
-import { computed, effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
+import { computed, effect, type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import type { WidgetAdapters } from '../adapters/index.ts';
 import type { Transport, TransportStatus } from '../adapters/transport.ts';
 import type { SopReply } from '../search/types.ts';
@@ -21,7 +21,6 @@ export interface OfferedReply {
 
 export interface Store {
   readonly options: WidgetOptions;
-  readonly now: ReadonlySignal<number>;
   /** `now` to the hour: for dates (review status) without a redraw every second. */
   readonly hour: ReadonlySignal<number>;
   readonly scheduler: Scheduler;
@@ -31,14 +30,16 @@ export interface Store {
   readonly suggestions: SuggestionsModel;
   readonly commands: CommandsModel;
   readonly attention: AttentionModel;
-  readonly transportStatus: ReadonlySignal<TransportStatus>;
+  /** Set by the app shell from the transport. */
+  readonly transportStatus: Signal<TransportStatus>;
   /** The chat on screen: the host's choice, else the first chat that arrived. */
   readonly focusedId: ReadonlySignal<string | null>;
   readonly focused: ReadonlySignal<ChatModel | undefined>;
   /** The reply offered when the customer has been waiting too long. */
   readonly expectationsReply: ReadonlySignal<OfferedReply>;
   focus(chatId: string): void;
-  setTransportStatus(status: TransportStatus): void;
+  /** Fills in a reply for the chat on screen. */
+  chooseReply(sopId: string, reply: SopReply): void;
   dispose(): void;
 }
 
@@ -48,7 +49,7 @@ export interface StoreDeps {
   transport: Transport;
   onClock: (payload: ClockPayload) => void;
   emitReply: (payload: ReplyPayload) => boolean;
-  onError: (message: string, field?: string) => void;
+  onError: (message: string) => void;
 }
 
 const BUILTIN_EXPECTATIONS: SopReply = {
@@ -58,44 +59,31 @@ const BUILTIN_EXPECTATIONS: SopReply = {
 };
 
 export function createStore(deps: StoreDeps): Store {
-  const { options, adapters, transport } = deps;
+  const { options, adapters, transport, onError } = deps;
   const config = createConfigModel(options.config);
-  const scheduler = createScheduler({ clock: adapters.clock, time: () => transport.now() });
+  const scheduler = createScheduler(adapters.clock, () => transport.now());
   const requestedFocus = signal<string | null>(null);
-  const transportStatus = signal<TransportStatus>('connecting');
 
-  let focusedId: ReadonlySignal<string | null> = signal(null);
   const chats = createChats({
     config: config.config,
     now: scheduler.now,
     focusedId: () => focusedId.peek(),
   });
-  focusedId = computed(() => {
-    const wanted = requestedFocus.value;
-    const list = chats.list.value;
-    if (wanted !== null) return wanted;
-    return list[0]?.id ?? null;
-  });
-  const focused = computed(() => {
-    const id = focusedId.value;
-    return id === null ? undefined : chats.list.value.find((c) => c.id === id);
-  });
+  const focusedId = computed(() => requestedFocus.value ?? chats.list.value[0]?.id ?? null);
+  const focused = computed(() => chats.list.value.find((c) => c.id === focusedId.value));
   scheduler.watch(chats.ordered);
   // Whatever is on screen is read, including a chat focused by default.
   const stopFocusRead = effect(() => {
     const id = focusedId.value;
-    if (id !== null) untracked(() => chats.markRead(id));
+    if (id !== null) chats.markRead(id);
   });
 
-  const library = createLibraryModel({
-    fetch: adapters.fetch,
-    createSource: adapters.createSource,
-  });
+  const library = createLibraryModel(adapters);
   const suggestions = createSuggestions({
     source: library.source,
     chat: focused,
     clock: adapters.clock,
-    onError: (message) => deps.onError(message),
+    onError,
   });
   const commands = createCommands({
     transport,
@@ -104,7 +92,7 @@ export function createStore(deps: StoreDeps): Store {
     source: library.source,
     clipboard: adapters.clipboard,
     emitReply: deps.emitReply,
-    onError: (message) => deps.onError(message),
+    onError,
   });
   const attention = createAttention({
     chats: chats.list,
@@ -112,20 +100,8 @@ export function createStore(deps: StoreDeps): Store {
     onClock: deps.onClock,
   });
 
-  const expectationsReply = computed<OfferedReply>(() => {
-    const sops = library.library.value?.sops ?? [];
-    for (const pattern of [/set(ting)? expectations/i, /expectation/i, /status update/i]) {
-      for (const sop of sops) {
-        const reply = sop.replies.find((r) => pattern.test(r.title));
-        if (reply) return { sopId: sop.id, reply };
-      }
-    }
-    return { sopId: BUILTIN_SOP_ID, reply: BUILTIN_EXPECTATIONS };
-  });
-
   return {
     options,
-    now: scheduler.now,
     hour: computed(() => Math.floor(scheduler.now.value / 3_600_000) * 3_600_000),
     scheduler,
     config,
@@ -134,16 +110,27 @@ export function createStore(deps: StoreDeps): Store {
     suggestions,
     commands,
     attention,
-    transportStatus,
+    transportStatus: signal<TransportStatus>('connecting'),
     focusedId,
     focused,
-    expectationsReply,
+    expectationsReply: computed(() => {
+      const sops = library.library.value?.sops ?? [];
+      for (const pattern of [/set(ting)? expectations/i, /expectation/i, /status update/i]) {
+        for (const sop of sops) {
+          const reply = sop.replies.find((r) => pattern.test(r.title));
+          if (reply) return { sopId: sop.id, reply };
+        }
+      }
+      return { sopId: BUILTIN_SOP_ID, reply: BUILTIN_EXPECTATIONS };
+    }),
     focus(chatId) {
       requestedFocus.value = chatId;
       chats.markRead(chatId);
     },
-    setTransportStatus(status) {
-      transportStatus.value = status;
+    chooseReply(sopId, reply) {
+      const chat = focused.peek();
+      if (chat) commands.chooseReply(chat.id, sopId, reply);
+      else commands.inform('error', 'Open a chat first: replies are filled in for a chat.');
     },
     dispose() {
       stopFocusRead();

@@ -22,17 +22,16 @@ export interface SuggestionsModel {
   readonly opened: ReadonlySignal<string | null>;
   setTyped(text: string): void;
   move(delta: 1 | -1): void;
-  setActive(key: string | null): void;
   open(sopId: string | null): void;
   /** Esc: clears the typed text; when there is none, closes the opened SOP. */
   clear(): void;
   dispose(): void;
 }
 
-export const SUGGESTION_LIMIT = 5;
-export const DEBOUNCE_MS = 150;
+const SUGGESTION_LIMIT = 5;
+const DEBOUNCE_MS = 150;
 /** Replies shown under one suggestion. */
-export const REPLIES_SHOWN = 3;
+const REPLIES_SHOWN = 3;
 /** Only the latest messages make the query (the engine weighs recent ones more). */
 const CONVERSATION_LINES = 8;
 
@@ -51,11 +50,8 @@ export function createSuggestions(deps: {
   chat: ReadonlySignal<ChatModel | undefined>;
   clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
   onError: (message: string) => void;
-  debounceMs?: number;
-  limit?: number;
 }): SuggestionsModel {
-  const debounceMs = deps.debounceMs ?? DEBOUNCE_MS;
-  const limit = deps.limit ?? SUGGESTION_LIMIT;
+  const { clock } = deps;
   const typed = signal('');
   const hits = signal<Suggestion[]>([]);
   const pending = signal(false);
@@ -63,92 +59,80 @@ export function createSuggestions(deps: {
   const opened = signal<string | null>(null);
   let timer: TimerId | null = null;
   let ticket = 0;
-  let disposed = false;
-  let last: { source: SuggestionSource | null; signature: string } | null = null;
+  let last = { source: null as SuggestionSource | null, signature: '' };
 
-  const request = computed(() => {
-    const source = deps.source.value;
-    const chat = deps.chat.value;
-    const text = typed.value.trim();
-    const conversation = (chat?.conversation.value ?? [])
-      .slice(-CONVERSATION_LINES)
-      .map(({ author, text }) => ({ author, text }));
-    // The widget serves live chat: SOPs for the chat channel rank first.
-    const query: SuggestionQuery = { conversation, channel: 'chat' };
-    if (text !== '') {
-      query.text = typed.value;
-      query.typing = true;
-    }
-    return { source, query, empty: text === '' && conversation.length === 0 };
-  });
+  const settle = (result: Suggestion[]) =>
+    batch(() => {
+      hits.value = result;
+      pending.value = false;
+    });
 
   function cancel(): void {
-    if (timer !== null) deps.clock.clearTimeout(timer);
+    if (timer !== null) clock.clearTimeout(timer);
     timer = null;
+    // Answers to earlier searches are no longer wanted.
+    ticket++;
   }
 
   function run(source: SuggestionSource, query: SuggestionQuery): void {
-    const mine = ++ticket;
-    const done = (result: Suggestion[]) => {
-      if (disposed || mine !== ticket) return;
-      batch(() => {
-        hits.value = result;
-        pending.value = false;
-      });
-    };
+    const mine = ticket;
+    const current = () => mine === ticket;
     const failed = (err: unknown) => {
-      if (disposed || mine !== ticket) return;
+      if (!current()) return;
       pending.value = false;
       deps.onError(`search failed: ${(err as Error)?.message ?? String(err)}`);
     };
     try {
-      const result = source.search(query, limit);
-      if (Array.isArray(result)) done(result);
-      else Promise.resolve(result).then(done, failed);
+      const result = source.search(query, SUGGESTION_LIMIT);
+      if (Array.isArray(result)) settle(result);
+      else result.then((answer) => current() && settle(answer), failed);
     } catch (err) {
       failed(err);
     }
   }
 
   const stop = effect(() => {
-    const { source, query, empty } = request.value;
+    const source = deps.source.value;
+    const text = typed.value.trim();
+    const conversation = (deps.chat.value?.conversation.value ?? [])
+      .slice(-CONVERSATION_LINES)
+      .map(({ author, text }) => ({ author, text }));
+    // The widget serves live chat: SOPs for the chat channel rank first.
+    const query: SuggestionQuery = text
+      ? { conversation, channel: 'chat', text: typed.value, typing: true }
+      : { conversation, channel: 'chat' };
     // A tick or a note changes the chat but not the words: no new search for those.
     const signature = JSON.stringify(query);
-    if (last && last.source === source && last.signature === signature) return;
+    if (last.source === source && last.signature === signature) return;
     last = { source, signature };
     untracked(() => {
       cancel();
-      ticket++;
-      if (!source || empty) {
-        batch(() => {
-          hits.value = [];
-          pending.value = false;
-        });
+      if (!source || (!text && conversation.length === 0)) {
+        settle([]);
         return;
       }
       pending.value = true;
-      timer = deps.clock.setTimeout(() => {
+      timer = clock.setTimeout(() => {
         timer = null;
         run(source, query);
-      }, debounceMs);
+      }, DEBOUNCE_MS);
     });
   });
 
-  const options = computed(() => {
-    const list: SuggestionOption[] = [];
-    for (const hit of hits.value) {
-      list.push({ kind: 'sop', key: optionKey(hit.sop.id), sopId: hit.sop.id });
-      for (const reply of shownReplies(hit)) {
-        list.push({
-          kind: 'reply',
-          key: optionKey(hit.sop.id, reply.id),
-          sopId: hit.sop.id,
+  const options = computed(() =>
+    hits.value.flatMap((hit): SuggestionOption[] => {
+      const sopId = hit.sop.id;
+      return [
+        { kind: 'sop', key: optionKey(sopId), sopId },
+        ...shownReplies(hit).map((reply) => ({
+          kind: 'reply' as const,
+          key: optionKey(sopId, reply.id),
+          sopId,
           reply,
-        });
-      }
-    }
-    return list;
-  });
+        })),
+      ];
+    }),
+  );
 
   return {
     typed,
@@ -157,7 +141,7 @@ export function createSuggestions(deps: {
     options,
     activeKey: computed(() => {
       const key = activeKey.value;
-      return key !== null && options.value.some((o) => o.key === key) ? key : null;
+      return options.value.some((o) => o.key === key) ? key : null;
     }),
     opened,
     setTyped(text) {
@@ -165,13 +149,9 @@ export function createSuggestions(deps: {
     },
     move(delta) {
       const list = options.peek();
-      if (list.length === 0) return;
       const index = list.findIndex((o) => o.key === activeKey.peek());
       const next = index === -1 ? (delta > 0 ? 0 : list.length - 1) : index + delta;
-      activeKey.value = next < 0 || next >= list.length ? null : list[next]!.key;
-    },
-    setActive(key) {
-      activeKey.value = key;
+      activeKey.value = list[next]?.key ?? null;
     },
     open(sopId) {
       opened.value = sopId;
@@ -182,7 +162,6 @@ export function createSuggestions(deps: {
       activeKey.value = null;
     },
     dispose() {
-      disposed = true;
       stop();
       cancel();
     },

@@ -14,6 +14,11 @@ export interface WorkerLike {
   terminate(): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<WorkerResponse>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  removeEventListener(
+    type: 'message',
+    listener: (event: MessageEvent<WorkerResponse>) => void,
+  ): void;
+  removeEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
 }
 
 export interface WorkerSearch {
@@ -96,7 +101,7 @@ export function createWorkerSearch(
     exports.clear();
   };
 
-  worker.addEventListener('message', (event) => {
+  const onMessage = (event: MessageEvent<WorkerResponse>) => {
     const message = event.data;
     switch (message.type) {
       case 'ready':
@@ -127,10 +132,12 @@ export function createWorkerSearch(
         break;
       }
     }
-  });
-  worker.addEventListener('error', (event) => {
+  };
+  const onError = (event: ErrorEvent) => {
     fail(new Error(`search worker failed: ${event?.message || 'unknown error'}`));
-  });
+  };
+  worker.addEventListener('message', onMessage);
+  worker.addEventListener('error', onError);
 
   const source = 'index' in init ? { index: init.index } : { library: init.library };
   send({ type: 'init', source, options: options?.search, learned: options?.learned });
@@ -165,6 +172,8 @@ export function createWorkerSearch(
     dispose() {
       if (disposed) return;
       disposed = true;
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
       worker.terminate();
       for (const p of [running, waiting]) p?.resolve(null);
       running = null;

@@ -1,35 +1,32 @@
 import type { ChatModel } from '../models/chats.ts';
 import { chatName } from '../models/describe.ts';
-import { ClockView } from './Clock.tsx';
+import { Clocks } from './Clock.tsx';
 import { useStore } from './context.ts';
 
 function ChatRow({ chat, focused }: { chat: ChatModel; focused: boolean }) {
   const store = useStore();
-  const reading = chat.reading.value;
-  const state = chat.state.value;
-  if (!reading || !state) return null;
+  // Listed chats have a state, and so a reading.
+  const reading = chat.reading.value!;
+  const state = chat.state.value!;
   const unread = chat.unread.value;
   const tier = state.customer.tier;
   return (
-    <li class="cp-chat" data-cp-chat={chat.id} data-cp-focused={focused ? 'true' : undefined}>
+    <li class="cp-chat" data-cp-chat={chat.id} data-cp-focused={focused || undefined}>
       <button
         type="button"
-        aria-current={focused ? 'true' : undefined}
+        aria-current={focused || undefined}
         onClick={() => store.focus(chat.id)}
       >
         <span class="cp-name">{chatName(state, chat.id)}</span>
-        {tier ? <span class="cp-tier">{tier}</span> : null}
-        {state.closedAt !== null ? <span class="cp-badge">closed</span> : null}
-        {unread > 0 ? (
+        {tier && <span class="cp-tier">{tier}</span>}
+        {state.closedAt !== null && <span class="cp-badge">closed</span>}
+        {unread > 0 && (
           <span class="cp-unread">
             {unread}
             <span class="cp-sr"> unread</span>
           </span>
-        ) : null}
-        <span class="cp-clocks">
-          <ClockView clock="firstResponse" reading={reading.firstResponse} contract />
-          <ClockView clock="gap" reading={reading.gap} contract />
-        </span>
+        )}
+        <Clocks reading={reading} contract />
       </button>
     </li>
   );

@@ -1,58 +1,91 @@
-import { useState } from 'preact/hooks';
+import { useSignal } from '@preact/signals';
 import type { ChecklistEntry } from '../core/index.ts';
 import type { ChatModel } from '../models/chats.ts';
 import { useStore } from './context.ts';
 import { focusOnMount, timeOfDay } from './format.ts';
 
-function how(entry: ChecklistEntry): string {
-  if (entry.checked && entry.source === 'auto')
-    return `auto-ticked${entry.at ? ` at ${timeOfDay(entry.at)}` : ''}`;
-  if (entry.checked && entry.source === 'manual') {
-    return `ticked${entry.at ? ` at ${timeOfDay(entry.at)}` : ''}${entry.reason ? `: ${entry.reason}` : ''}`;
-  }
-  if (entry.suggested) return 'looks done: tick to confirm';
-  if (!entry.manual) return 'ticked automatically when it happens';
-  return '';
+function how({ checked, source, at, reason, suggested, manual }: ChecklistEntry): string {
+  const when = at ? ` at ${timeOfDay(at)}` : '';
+  if (checked && source === 'auto') return `auto-ticked${when}`;
+  if (checked && source === 'manual') return `ticked${when}${reason ? `: ${reason}` : ''}`;
+  if (suggested) return 'looks done: tick to confirm';
+  return manual ? '' : 'ticked automatically when it happens';
+}
+
+/**
+ * A one-field form: the trimmed text must not be empty, `send` returns why it was not taken
+ * (shown as an alert under the field) or null. With `cancel` the field takes the focus and
+ * Escape or a Cancel button closes the form.
+ */
+function TextForm(props: {
+  id: string;
+  label: string;
+  submit: string;
+  empty: string;
+  multiline?: boolean;
+  send: (text: string) => string | null;
+  cancel?: () => void;
+}) {
+  const { id, cancel } = props;
+  const text = useSignal('');
+  const error = useSignal<string | null>(null);
+  const Field = props.multiline ? 'textarea' : 'input';
+  return (
+    <form
+      class="cp-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const problem = text.value.trim() ? props.send(text.value.trim()) : props.empty;
+        error.value = problem;
+        if (!problem) text.value = '';
+      }}
+    >
+      <label for={id}>{props.label}</label>
+      <Field
+        id={id}
+        ref={cancel && focusOnMount}
+        required
+        aria-invalid={!!error.value || undefined}
+        aria-describedby={error.value ? `${id}-error` : undefined}
+        value={text.value}
+        onInput={(e) => {
+          text.value = e.currentTarget.value;
+        }}
+        onKeyDown={(e) => e.key === 'Escape' && cancel?.()}
+      />
+      <div class="cp-actions">
+        <button type="submit">{props.submit}</button>
+        {cancel && (
+          <button type="button" onClick={cancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {error.value && (
+        <p class="cp-error" id={`${id}-error`} role="alert">
+          {error.value}
+        </p>
+      )}
+    </form>
+  );
 }
 
 export function Checklist({ chat }: { chat: ChatModel }) {
   const store = useStore();
-  const reading = chat.reading.value;
-  const [askReason, setAskReason] = useState(false);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  if (!reading) return null;
-
+  const askReason = useSignal(false);
+  const error = useSignal<string | null>(null);
   const toggle = (entry: ChecklistEntry) => {
     if (!entry.manual) return;
-    if (entry.id === 'qa' && !entry.checked) {
-      setAskReason(true);
-      setError(null);
-      return;
-    }
-    const problem = store.commands.tick(chat.id, entry.id, !entry.checked);
-    setError(problem);
+    // Tagging for QA needs a reason: the form asks for it first.
+    if (entry.id === 'qa' && !entry.checked) askReason.value = true;
+    else error.value = store.commands.tick(chat.id, entry.id, !entry.checked);
   };
-
-  const submitReason = (e: Event) => {
-    e.preventDefault();
-    if (reason.trim() === '') {
-      setError('A reason is required to tag this chat for QA review.');
-      return;
-    }
-    const problem = store.commands.tick(chat.id, 'qa', true, reason.trim());
-    setError(problem);
-    if (!problem) {
-      setAskReason(false);
-      setReason('');
-    }
-  };
-
   return (
     <div>
       <h3 id="cp-checks-h">Checklist</h3>
       <ul aria-labelledby="cp-checks-h">
-        {reading.checklist.map((entry) => {
+        {chat.reading.value!.checklist.map((entry) => {
           const detail = how(entry);
           return (
             <li key={entry.id}>
@@ -63,10 +96,10 @@ export function Checklist({ chat }: { chat: ChatModel }) {
                 tabIndex={0}
                 data-cp-check={entry.id}
                 data-cp-source={entry.source ?? undefined}
-                data-cp-suggested={entry.suggested ? 'true' : undefined}
-                aria-checked={entry.checked ? 'true' : 'false'}
-                aria-disabled={entry.manual ? undefined : 'true'}
-                aria-describedby={detail ? `cp-check-how-${entry.id}` : undefined}
+                data-cp-suggested={entry.suggested || undefined}
+                aria-checked={entry.checked}
+                aria-disabled={!entry.manual || undefined}
+                aria-describedby={detail ? `cp-how-${entry.id}` : undefined}
                 onClick={() => toggle(entry)}
                 onKeyDown={(e) => {
                   if (e.key === ' ' || e.key === 'Enter') {
@@ -76,84 +109,53 @@ export function Checklist({ chat }: { chat: ChatModel }) {
                 }}
               >
                 <span class="cp-box" aria-hidden="true">
-                  {entry.checked ? '✓' : ''}
+                  {entry.checked && '✓'}
                 </span>
                 <span>
                   {entry.label}
-                  {detail ? (
-                    <>
-                      <br />
-                      <span class="cp-how" id={`cp-check-how-${entry.id}`}>
-                        {detail}
-                      </span>
-                    </>
-                  ) : null}
+                  {detail && (
+                    <span class="cp-how" id={`cp-how-${entry.id}`}>
+                      {detail}
+                    </span>
+                  )}
                 </span>
               </div>
             </li>
           );
         })}
       </ul>
-      {askReason ? (
-        <form class="cp-form" noValidate onSubmit={submitReason} aria-label="Tag for QA review">
-          <label for="cp-qa-reason">Why does this chat need QA review? (required)</label>
-          <input
-            ref={focusOnMount}
-            id="cp-qa-reason"
-            required
-            aria-required="true"
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? 'cp-checks-error' : undefined}
-            value={reason}
-            onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') setAskReason(false);
-            }}
-          />
-          <div class="cp-actions">
-            <button type="submit" class="cp-primary">
-              Tag for QA
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setAskReason(false);
-                setError(null);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
-        </form>
-      ) : null}
-      {error ? (
-        <p class="cp-error" id="cp-checks-error" role="alert">
-          {error}
+      {askReason.value && (
+        <TextForm
+          id="cp-qa-reason"
+          label="Why does this chat need QA review? (required)"
+          submit="Tag for QA"
+          empty="A reason is required to tag this chat for QA review."
+          send={(reason) => {
+            const problem = store.commands.tick(chat.id, 'qa', true, reason);
+            askReason.value = !!problem;
+            return problem;
+          }}
+          cancel={() => {
+            askReason.value = false;
+          }}
+        />
+      )}
+      {error.value && (
+        <p class="cp-error" role="alert">
+          {error.value}
         </p>
-      ) : null}
+      )}
     </div>
   );
 }
 
 export function Notes({ chat }: { chat: ChatModel }) {
   const store = useStore();
-  const notes = chat.state.value?.notes ?? [];
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = (e: Event) => {
-    e.preventDefault();
-    if (text.trim() === '') {
-      setError('Write a note first.');
-      return;
-    }
-    const problem = store.commands.note(chat.id, text.trim());
-    setError(problem);
-    if (!problem) setText('');
-  };
+  const notes = chat.state.value!.notes;
   return (
     <section aria-labelledby="cp-notes-h">
       <h3 id="cp-notes-h">Notes</h3>
-      {notes.length > 0 ? (
+      {notes.length > 0 && (
         <ul class="cp-notes" aria-labelledby="cp-notes-h">
           {notes.map((note, i) => (
             <li key={i}>
@@ -162,24 +164,15 @@ export function Notes({ chat }: { chat: ChatModel }) {
             </li>
           ))}
         </ul>
-      ) : null}
-      <form class="cp-form" noValidate onSubmit={submit}>
-        <label for="cp-note-text">Add a note (resolution, follow-ups)</label>
-        <textarea
-          id="cp-note-text"
-          value={text}
-          aria-invalid={error ? 'true' : undefined}
-          onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
-        />
-        <div class="cp-actions">
-          <button type="submit">Add note</button>
-        </div>
-        {error ? (
-          <p class="cp-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </form>
+      )}
+      <TextForm
+        id="cp-note-text"
+        label="Add a note (resolution, follow-ups)"
+        submit="Add note"
+        empty="Write a note first."
+        multiline
+        send={(text) => store.commands.note(chat.id, text)}
+      />
     </section>
   );
 }

@@ -1,62 +1,84 @@
 import type { Suggestion } from '../adapters/search.ts';
-import { reviewOf } from '../models/review.ts';
-import type { SuggestionOption } from '../models/suggestions.ts';
 import { optionKey, shownReplies } from '../models/suggestions.ts';
+import { reviewStatus } from '../search/library.ts';
 import { parseTemplate } from '../search/placeholders.ts';
 import type { Sop, SopReply } from '../search/types.ts';
 import { useStore } from './context.ts';
-import { fieldLabel, focusOnMount, reviewedText } from './format.ts';
+import { fieldLabel, focusOnMount } from './format.ts';
 import { Markdown } from './markdown.tsx';
 
 /** Matched steps shown under a suggestion before it is opened. */
 const STEPS_SHOWN = 2;
 
-function optionId(options: SuggestionOption[], key: string): string | undefined {
-  const index = options.findIndex((o) => o.key === key);
-  return index === -1 ? undefined : `cp-opt-${index}`;
+/** Props that make an element one of the options ↑/↓ move through (by its option key). */
+function useOption() {
+  const s = useStore().suggestions;
+  const options = s.options.value;
+  const active = s.activeKey.value;
+  return (key: string) => ({
+    id: `cp-opt-${options.findIndex((o) => o.key === key)}`,
+    'data-cp-active': key === active || undefined,
+  });
 }
 
 function Review({ sop }: { sop: Sop }) {
-  const store = useStore();
-  const status = reviewOf(sop, store.hour.value);
-  const reviewed = reviewedText(status.monthsSinceReview);
+  const { stale, dueOn, monthsSinceReview: months } = reviewStatus(sop, useStore().hour.value);
   return (
     <p class="cp-muted">
-      {status.stale ? (
+      {stale && (
         <span class="cp-badge" data-kind="stale" data-cp-stale="true">
           Review overdue
-          <span class="cp-sr"> since {status.dueOn}</span>
+          <span class="cp-sr"> since {dueOn}</span>
         </span>
-      ) : null}
-      {status.stale && reviewed ? ' ' : ''}
-      {reviewed}
-      {sop.version ? ` · v${sop.version}` : ''}
+      )}
+      {stale && ' '}
+      {months !== null &&
+        (months > 0
+          ? `reviewed ${months} month${months === 1 ? '' : 's'} ago`
+          : 'reviewed this month')}
+      {sop.version && ` · v${sop.version}`}
     </p>
   );
 }
 
-function useChooseReply() {
+/** An SOP's "Insert" buttons; under a suggestion they are options with `data-cp-reply`. */
+function Replies(props: { sop: Sop; replies: SopReply[]; option?: ReturnType<typeof useOption> }) {
+  const { sop, option } = props;
   const store = useStore();
-  return (sopId: string, reply: SopReply) => {
-    const chatId = store.focused.peek()?.id;
-    if (chatId === undefined) {
-      store.commands.inform('error', 'Open a chat first: replies are filled in for a chat.');
-      return;
-    }
-    store.commands.chooseReply(chatId, sopId, reply);
-  };
+  return (
+    <ul class="cp-replies" aria-label={`Replies from ${sop.title}`}>
+      {props.replies.map((reply) => (
+        <li key={reply.id}>
+          <button
+            type="button"
+            {...(option
+              ? { ...option(optionKey(sop.id, reply.id)), 'data-cp-reply': reply.id }
+              : { 'data-cp-sop-reply': reply.id })}
+            onClick={() => store.chooseReply(sop.id, reply)}
+          >
+            Insert “{reply.title}”
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
-export function SearchBox() {
+function SearchBox() {
   const store = useStore();
   const s = store.suggestions;
   const options = s.options.value;
   const active = s.activeKey.value;
-  const choose = useChooseReply();
-  const activate = (option: SuggestionOption | undefined) => {
-    if (!option) return;
-    if (option.kind === 'sop') s.open(option.sopId);
-    else choose(option.sopId, option.reply);
+  const option = useOption();
+  const keys: Record<string, () => void> = {
+    ArrowDown: () => s.move(1),
+    ArrowUp: () => s.move(-1),
+    Enter: () => {
+      const option = options.find((o) => o.key === active) ?? options[0];
+      if (option?.kind === 'sop') s.open(option.sopId);
+      else if (option) store.chooseReply(option.sopId, option.reply);
+    },
+    Escape: s.clear,
   };
   return (
     <div>
@@ -71,19 +93,14 @@ export function SearchBox() {
         placeholder="Search SOPs (press /)"
         aria-describedby="cp-search-help"
         aria-controls="cp-suggestions"
-        aria-activedescendant={active ? optionId(options, active) : undefined}
+        aria-activedescendant={active ? option(active).id : undefined}
         value={s.typed.value}
-        onInput={(e) => s.setTyped((e.currentTarget as HTMLInputElement).value)}
+        onInput={(e) => s.setTyped(e.currentTarget.value)}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          const action = keys[e.key];
+          if (action) {
             e.preventDefault();
-            s.move(e.key === 'ArrowDown' ? 1 : -1);
-          } else if (e.key === 'Enter') {
-            e.preventDefault();
-            activate(options.find((o) => o.key === active) ?? options[0]);
-          } else if (e.key === 'Escape') {
-            e.preventDefault();
-            s.clear();
+            action();
           }
         }}
       />
@@ -95,194 +112,143 @@ export function SearchBox() {
   );
 }
 
-function SuggestionItem({ hit, options }: { hit: Suggestion; options: SuggestionOption[] }) {
-  const store = useStore();
-  const s = store.suggestions;
-  const active = s.activeKey.value;
-  const choose = useChooseReply();
+function SuggestionItem({ hit }: { hit: Suggestion }) {
+  const s = useStore().suggestions;
+  const option = useOption();
+  const { sop } = hit;
   const terms = new Set(hit.terms);
-  const sopKey = optionKey(hit.sop.id);
-  const stepNumber = (id: string) => hit.sop.steps.findIndex((st) => st.id === id) + 1;
   return (
-    <li data-cp-suggestion={hit.sop.id}>
+    <li data-cp-suggestion={sop.id}>
       <button
         type="button"
         class="cp-title"
-        id={optionId(options, sopKey)}
-        data-cp-active={active === sopKey ? 'true' : undefined}
-        aria-expanded={s.opened.value === hit.sop.id ? 'true' : 'false'}
-        onClick={() => s.open(s.opened.peek() === hit.sop.id ? null : hit.sop.id)}
+        {...option(optionKey(sop.id))}
+        aria-expanded={s.opened.value === sop.id}
+        onClick={() => s.open(s.opened.peek() === sop.id ? null : sop.id)}
       >
-        {hit.sop.title} <span class="cp-muted">{hit.sop.id}</span>
+        {sop.title} <span class="cp-muted">{sop.id}</span>
       </button>
-      <Review sop={hit.sop} />
+      <Review sop={sop} />
       {hit.steps.slice(0, STEPS_SHOWN).map(({ step }) => (
         <p key={step.id} data-cp-step={step.id}>
-          <span class="cp-muted">Step {stepNumber(step.id)}: </span>
+          <span class="cp-muted">Step {sop.steps.findIndex((st) => st.id === step.id) + 1}: </span>
           <Markdown text={step.text} terms={terms} />
         </p>
       ))}
-      <ul class="cp-replies" aria-label={`Replies from ${hit.sop.title}`}>
-        {shownReplies(hit).map((reply) => {
-          const key = optionKey(hit.sop.id, reply.id);
-          return (
-            <li key={reply.id}>
-              <button
-                type="button"
-                id={optionId(options, key)}
-                data-cp-reply={reply.id}
-                data-cp-active={active === key ? 'true' : undefined}
-                onClick={() => choose(hit.sop.id, reply)}
-              >
-                Insert “{reply.title}”
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <Replies sop={sop} replies={shownReplies(hit)} option={option} />
     </li>
   );
 }
 
 function SopDetail({ sop, terms }: { sop: Sop; terms: ReadonlySet<string> }) {
   const store = useStore();
-  const choose = useChooseReply();
+  const { escalation } = sop;
   return (
     <section class="cp-detail" data-cp-sop={sop.id} aria-labelledby="cp-detail-h">
       <h3 id="cp-detail-h" tabIndex={-1} ref={focusOnMount}>
         {sop.title} <span class="cp-muted">{sop.id}</span>
       </h3>
       <Review sop={sop} />
-      {sop.purpose ? (
+      {sop.purpose && (
         <p>
           <Markdown text={sop.purpose} terms={terms} />
         </p>
-      ) : null}
+      )}
       <ol aria-label="Steps">
-        {sop.steps.map((step) => (
-          <li key={step.id}>
-            <Markdown text={step.text} terms={terms} />
-            {step.role || step.within ? (
-              <span class="cp-muted">
-                {' '}
-                (
-                {[step.role, step.within ? `within ${step.within}` : ''].filter(Boolean).join(', ')}
-                )
-              </span>
-            ) : null}
-          </li>
-        ))}
+        {sop.steps.map((step) => {
+          const about = [step.role, step.within && `within ${step.within}`].filter(Boolean);
+          return (
+            <li key={step.id}>
+              <Markdown text={step.text} terms={terms} />
+              {about.length > 0 && <span class="cp-muted"> ({about.join(', ')})</span>}
+            </li>
+          );
+        })}
       </ol>
-      {sop.escalation ? (
+      {escalation && (
         <p>
           <strong>Escalate</strong>
-          {sop.escalation.to ? ` to ${sop.escalation.to}` : ''}
-          {sop.escalation.triggers.length > 0 ? ` when: ${sop.escalation.triggers.join('; ')}` : ''}
+          {escalation.to && ` to ${escalation.to}`}
+          {escalation.triggers.length > 0 && ` when: ${escalation.triggers.join('; ')}`}
         </p>
-      ) : null}
-      {sop.replies.length > 0 ? (
-        <ul class="cp-replies" aria-label={`Replies from ${sop.title}`}>
-          {sop.replies.map((reply) => (
-            <li key={reply.id}>
-              <button
-                type="button"
-                data-cp-sop-reply={reply.id}
-                onClick={() => choose(sop.id, reply)}
-              >
-                Insert “{reply.title}”
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <div class="cp-actions">
-        <button type="button" onClick={() => store.suggestions.open(null)}>
-          Close {sop.id}
-        </button>
-      </div>
+      )}
+      {sop.replies.length > 0 && <Replies sop={sop} replies={sop.replies} />}
+      <button type="button" onClick={() => store.suggestions.open(null)}>
+        Close {sop.id}
+      </button>
     </section>
   );
 }
 
-export function ReplyForm() {
-  const store = useStore();
-  const draft = store.commands.draft.value;
+function ReplyForm() {
+  const { commands } = useStore();
+  const draft = commands.draft.value;
   if (!draft) return null;
-  const parsed = parseTemplate(draft.reply.text);
-  const values = { ...draft.values, ...draft.chatValues };
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const missing = store.commands.insertDraft();
-    if (missing && missing.length > 0) {
-      const index = draft.fields.indexOf(missing[0]!);
-      const input = (e.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(
-        `#cp-fill-${index}`,
-      );
-      input?.focus();
-    }
-  };
+  const { reply, fields, values } = draft;
+  const parsed = parseTemplate(reply.text);
+  const filled = { ...values, ...draft.chatValues };
   return (
     <form
-      key={`${draft.chatId}|${draft.sopId}|${draft.reply.id}`}
+      key={`${draft.chatId}|${draft.sopId}|${reply.id}`}
       class="cp-form cp-prompt"
       data-kind="fill"
-      data-cp-fill={draft.reply.id}
+      data-cp-fill={reply.id}
       noValidate
-      onSubmit={submit}
       aria-labelledby="cp-fill-h"
+      onSubmit={(e) => {
+        e.preventDefault();
+        // Back to the first field still empty.
+        const missing = commands.insertDraft();
+        if (missing) {
+          e.currentTarget
+            .querySelector<HTMLElement>(`#cp-fill-${fields.indexOf(missing[0]!)}`)
+            ?.focus();
+        }
+      }}
     >
-      <h3 id="cp-fill-h">Fill in “{draft.reply.title}”</h3>
-      {draft.fields.map((name, i) => {
-        const blank = (draft.values[name] ?? '').trim() === '';
-        const invalid = draft.showErrors && blank;
+      <h3 id="cp-fill-h">Fill in “{reply.title}”</h3>
+      {fields.map((name, i) => {
+        const invalid = draft.showErrors && !values[name]!.trim();
+        const label = fieldLabel(name);
         return (
           <div key={name} class="cp-form">
-            <label for={`cp-fill-${i}`}>{fieldLabel(name)} (required)</label>
+            <label for={`cp-fill-${i}`}>{label} (required)</label>
             <input
               id={`cp-fill-${i}`}
               ref={i === 0 ? focusOnMount : undefined}
               data-cp-field={name}
               required
-              aria-required="true"
-              aria-invalid={invalid ? 'true' : undefined}
+              aria-invalid={invalid || undefined}
               aria-describedby={invalid ? `cp-fill-err-${i}` : undefined}
-              value={draft.values[name] ?? ''}
-              onInput={(e) =>
-                store.commands.setDraftValue(name, (e.currentTarget as HTMLInputElement).value)
-              }
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') store.commands.cancelDraft();
-              }}
+              value={values[name]}
+              onInput={(e) => commands.setDraftValue(name, e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Escape' && commands.cancelDraft()}
             />
-            {invalid ? (
+            {invalid && (
               <span class="cp-error" id={`cp-fill-err-${i}`}>
-                Fill in {fieldLabel(name).toLowerCase()} first.
+                Fill in {label.toLowerCase()} first.
               </span>
-            ) : null}
+            )}
           </div>
         );
       })}
       <p class="cp-muted">Preview</p>
       <p class="cp-preview" data-cp-preview>
         {parsed.ok
-          ? parsed.parts.map((part, i) => {
-              if (part.kind === 'text') return part.text;
-              const value = values[part.name];
-              return value?.trim() ? (
-                value
+          ? parsed.parts.map((part) =>
+              part.kind === 'text' ? (
+                part.text
+              ) : filled[part.name]?.trim() ? (
+                filled[part.name]
               ) : (
-                <span class="cp-blank" key={i}>
-                  {fieldLabel(part.name)}
-                </span>
-              );
-            })
-          : draft.reply.text}
+                <span class="cp-blank">{fieldLabel(part.name)}</span>
+              ),
+            )
+          : reply.text}
       </p>
       <div class="cp-actions">
-        <button type="submit" class="cp-primary">
-          Insert reply
-        </button>
-        <button type="button" onClick={() => store.commands.cancelDraft()}>
+        <button type="submit">Insert reply</button>
+        <button type="button" onClick={commands.cancelDraft}>
           Cancel
         </button>
       </div>
@@ -290,46 +256,45 @@ export function ReplyForm() {
   );
 }
 
+const LIBRARY_TEXT = { loading: 'Loading the SOP library…', none: 'No SOP library configured.' };
+
 export function SuggestionsPanel() {
   const store = useStore();
-  const status = store.library.status.value;
-  const hits = store.suggestions.hits.value;
-  const options = store.suggestions.options.value;
-  const openedId = store.suggestions.opened.value;
-  const opened = openedId ? store.library.find(openedId) : null;
-  const openedHit = hits.find((h) => h.sop.id === openedId);
+  const s = store.suggestions;
+  const { status, error } = store.library;
+  const state = status.value;
+  const hits = s.hits.value;
+  const openedId = s.opened.value;
+  const opened = openedId && store.library.find(openedId);
   const hasQuery =
-    store.suggestions.typed.value.trim() !== '' ||
-    (store.focused.value?.conversation.value.length ?? 0) > 0;
+    s.typed.value.trim() !== '' || (store.focused.value?.conversation.value.length ?? 0) > 0;
   return (
     <section aria-labelledby="cp-sugg-h">
       <h2 id="cp-sugg-h">Suggested SOPs</h2>
-      {status === 'loading' ? (
-        <p role="status" data-cp-library="loading">
-          Loading the SOP library…
+      {state !== 'ready' && (
+        <p
+          class={state === 'error' ? 'cp-error' : 'cp-muted'}
+          role={state === 'loading' ? 'status' : undefined}
+          data-cp-library={state}
+        >
+          {state === 'error' ? error.value : LIBRARY_TEXT[state]}
         </p>
-      ) : null}
-      {status === 'error' ? (
-        <p class="cp-error" data-cp-library="error">
-          {store.library.error.value}
-        </p>
-      ) : null}
-      {status === 'none' ? (
-        <p class="cp-muted" data-cp-library="none">
-          No SOP library configured.
-        </p>
-      ) : null}
+      )}
       <SearchBox />
       <ReplyForm />
-      {opened ? (
-        <SopDetail key={opened.id} sop={opened} terms={new Set(openedHit?.terms ?? [])} />
-      ) : null}
-      {status === 'ready' && hits.length === 0 && hasQuery && !store.suggestions.pending.value ? (
+      {opened && (
+        <SopDetail
+          key={opened.id}
+          sop={opened}
+          terms={new Set(hits.find((h) => h.sop.id === openedId)?.terms)}
+        />
+      )}
+      {state === 'ready' && hits.length === 0 && hasQuery && !s.pending.value && (
         <p class="cp-muted">No matching SOPs.</p>
-      ) : null}
+      )}
       <ol id="cp-suggestions" class="cp-suggestions" aria-label="Suggested SOPs, best first">
         {hits.map((hit) => (
-          <SuggestionItem key={hit.sop.id} hit={hit} options={options} />
+          <SuggestionItem key={hit.sop.id} hit={hit} />
         ))}
       </ol>
     </section>

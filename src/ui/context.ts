@@ -4,8 +4,5 @@ import type { Store } from '../models/store.ts';
 
 export const StoreContext = createContext<Store | null>(null);
 
-export function useStore(): Store {
-  const store = useContext(StoreContext);
-  if (!store) throw new Error('Chat Playbook components need a StoreContext provider');
-  return store;
-}
+/** The widget's store; every component renders inside App's provider. */
+export const useStore = (): Store => useContext(StoreContext)!;

@@ -1,42 +1,17 @@
 // Display formats. Times come from the models (server-corrected), never from Date.now().
-import { lightFormat } from 'date-fns/lightFormat';
-import type { ClockState } from '../core/index.ts';
 
 /** Elapsed time as m:ss (minutes keep counting past an hour: 75:03). */
 export function mss(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const seconds = total % 60;
-  return `${Math.floor(total / 60)}:${seconds < 10 ? '0' : ''}${seconds}`;
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** Wall-clock time of day, e.g. 10:42. */
+/** Local wall-clock time of day, e.g. 10:42 (toTimeString starts with "HH:mm:ss"). */
 export function timeOfDay(at: number): string {
-  return lightFormat(at, 'HH:mm');
+  return new Date(at).toTimeString().slice(0, 5);
 }
 
-export const STATE_ICON: Record<ClockState, string> = {
-  ok: '●',
-  warning: '▲',
-  breached: '✖',
-  met: '✔',
-  stopped: '■',
-};
-
-export const STATE_TEXT: Record<ClockState, string> = {
-  ok: 'ok',
-  warning: 'warning',
-  breached: 'breached',
-  met: 'met',
-  stopped: 'stopped',
-};
-
-export function reviewedText(monthsSinceReview: number | null): string | null {
-  if (monthsSinceReview === null) return null;
-  if (monthsSinceReview <= 0) return 'reviewed this month';
-  return `reviewed ${monthsSinceReview} month${monthsSinceReview === 1 ? '' : 's'} ago`;
-}
-
-/** `currentAction` → "current action", `order_number` → "order number". */
+/** `currentAction` → "Current action", `order_number` → "Order number". */
 export function fieldLabel(name: string): string {
   const words = name
     .replace(/[._-]+/g, ' ')

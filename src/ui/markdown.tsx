@@ -4,134 +4,91 @@
 import type { ComponentChildren } from 'preact';
 import { analyze } from '../search/analyzer.ts';
 
-export type InlineNode =
-  | { kind: 'text'; text: string }
-  | { kind: 'code'; text: string }
-  | { kind: 'strong' | 'em'; children: InlineNode[] }
-  | { kind: 'link'; href: string; children: InlineNode[]; bare?: true };
+type Children = ComponentChildren[];
 
-const TOKEN = new RegExp(
-  [
-    '`([^`\\n]+)`', // 1 code
-    '\\*\\*(?=\\S)(.+?)\\*\\*', // 2 bold
-    '__(?=\\S)(.+?)__', // 3 bold
-    '(?<![\\p{L}\\p{N}*\\\\])\\*(?=[^\\s*])([^*\\n]*?[^\\s*])\\*(?![\\p{L}\\p{N}*])', // 4 italics
-    '(?<![\\p{L}\\p{N}_\\\\])_(?=[^\\s_])([^_\\n]*?[^\\s_])_(?![\\p{L}\\p{N}_])', // 5 italics
-    '\\[([^\\]\\n]+)\\]\\(\\s*<?([^()\\s<>]+)>?\\s*\\)', // 6 text, 7 href
-    '<((?:https?:\\/\\/|mailto:)[^>\\s]+)>', // 8 autolink
-    '(https?:\\/\\/[^\\s<>()"\']*[^\\s<>()"\'.,;:!?])', // 9 bare URL
-  ].join('|'),
-  'gu',
-);
+// Groups: 1 `code`, 2 **bold**, 3 __bold__, 4 *italics*, 5 _italics_ (neither inside words
+// nor escaped), 6 [text](7 href), 8 <autolink>, 9 bare http(s) URL.
+const TOKEN =
+  /`([^`\n]+)`|\*\*(?=\S)(.+?)\*\*|__(?=\S)(.+?)__|(?<![\p{L}\p{N}*\\])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\p{L}\p{N}*])|(?<![\p{L}\p{N}_\\])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\p{L}\p{N}_])|\[([^\]\n]+)\]\(\s*<?([^()\s<>]+)>?\s*\)|<((?:https?:\/\/|mailto:)[^>\s]+)>|(https?:\/\/[^\s<>()"']*[^\s<>()"'.,;:!?])/gu;
 
 /** The URL when it is an absolute http(s) or mailto link, else null. */
 export function safeHref(raw: string): string | null {
-  let url: URL;
   try {
-    url = new URL(raw.trim());
+    const url = new URL(raw.trim());
+    return /^(https?|mailto):$/.test(url.protocol) ? url.href : null;
   } catch {
     return null;
   }
-  return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:'
-    ? url.href
-    : null;
 }
 
-export function parseInline(text: string): InlineNode[] {
-  const nodes: InlineNode[] = [];
-  let last = 0;
-  const pushText = (t: string) => {
-    if (t === '') return;
-    const prev = nodes[nodes.length - 1];
-    if (prev?.kind === 'text') prev.text += t;
-    else nodes.push({ kind: 'text', text: t });
-  };
-  const re = new RegExp(TOKEN.source, TOKEN.flags);
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    pushText(text.slice(last, m.index));
-    last = m.index + m[0].length;
-    if (m[1] !== undefined) nodes.push({ kind: 'code', text: m[1] });
-    else if (m[2] !== undefined || m[3] !== undefined) {
-      nodes.push({ kind: 'strong', children: parseInline((m[2] ?? m[3])!) });
-    } else if (m[4] !== undefined || m[5] !== undefined) {
-      nodes.push({ kind: 'em', children: parseInline((m[4] ?? m[5])!) });
-    } else if (m[6] !== undefined) {
-      const href = safeHref(m[7]!);
-      const children = parseInline(m[6]);
-      if (href) nodes.push({ kind: 'link', href, children });
-      else nodes.push(...children);
-    } else {
-      const raw = (m[8] ?? m[9])!;
-      const href = safeHref(raw);
-      if (href)
-        nodes.push({ kind: 'link', href, children: [{ kind: 'text', text: raw }], bare: true });
-      else pushText(m[0]);
+/** `text` with every word whose analysed term is in `terms` marked (overlaps merged). */
+function highlight(text: string, terms: ReadonlySet<string>): Children {
+  const ranges: [number, number][] = [];
+  if (terms.size > 0) {
+    const spans = analyze(text).filter((t) => terms.has(t.term));
+    for (const { start, end } of spans.sort((a, b) => a.start - b.start)) {
+      const prev = ranges.at(-1);
+      if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
+      else ranges.push([start, end]);
     }
   }
-  pushText(text.slice(last));
-  return nodes;
-}
-
-/** Spans of `text` whose analysed term is one of `terms`, merged, in order. */
-export function highlightRanges(text: string, terms: ReadonlySet<string>): [number, number][] {
-  if (terms.size === 0 || text === '') return [];
-  const spans = analyze(text)
-    .filter((t) => terms.has(t.term))
-    .map((t): [number, number] => [t.start, t.end])
-    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  const merged: [number, number][] = [];
-  for (const span of spans) {
-    const prev = merged[merged.length - 1];
-    if (prev && span[0] <= prev[1]) prev[1] = Math.max(prev[1], span[1]);
-    else merged.push([span[0], span[1]]);
-  }
-  return merged;
-}
-
-export function Highlighted({ text, terms }: { text: string; terms: ReadonlySet<string> }) {
-  const ranges = highlightRanges(text, terms);
-  if (ranges.length === 0) return <>{text}</>;
-  const out: ComponentChildren[] = [];
+  const out: Children = [];
   let at = 0;
   for (const [start, end] of ranges) {
-    if (start > at) out.push(text.slice(at, start));
-    out.push(<mark key={start}>{text.slice(start, end)}</mark>);
+    out.push(text.slice(at, start), <mark>{text.slice(start, end)}</mark>);
     at = end;
   }
-  if (at < text.length) out.push(text.slice(at));
-  return <>{out}</>;
+  out.push(text.slice(at));
+  return out;
 }
 
-const NO_TERMS: ReadonlySet<string> = new Set();
-
-function renderNodes(nodes: InlineNode[], terms: ReadonlySet<string>): ComponentChildren[] {
-  return nodes.map((node, i) => {
-    switch (node.kind) {
-      case 'text':
-        return <Highlighted key={i} text={node.text} terms={terms} />;
-      case 'code':
-        return <code key={i}>{node.text}</code>;
-      case 'strong':
-        return <strong key={i}>{renderNodes(node.children, terms)}</strong>;
-      case 'em':
-        return <em key={i}>{renderNodes(node.children, terms)}</em>;
-      default:
-        return (
-          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer">
-            {renderNodes(node.children, node.bare ? NO_TERMS : terms)}
-          </a>
-        );
+function render(text: string, terms: ReadonlySet<string>): Children {
+  const out: Children = [];
+  // Plain text waits here, so it is highlighted in one piece.
+  let plain = '';
+  const add = (...nodes: Children) => {
+    out.push(...highlight(plain, terms), ...nodes);
+    plain = '';
+  };
+  const link = (href: string, children: ComponentChildren) => (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+  let last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    const [whole, code, bold1, bold2, italics1, italics2, label, target, auto, bare] = m;
+    const bold = bold1 ?? bold2;
+    const italics = italics1 ?? italics2;
+    plain += text.slice(last, m.index);
+    last = m.index + whole.length;
+    if (code !== undefined) add(<code>{code}</code>);
+    else if (bold !== undefined) add(<strong>{render(bold, terms)}</strong>);
+    else if (italics !== undefined) add(<em>{render(italics, terms)}</em>);
+    else if (label !== undefined) {
+      const href = safeHref(target!);
+      const children = render(label, terms);
+      add(...(href ? [link(href, children)] : children));
+    } else {
+      // A bare or <auto> link shows the URL itself: never highlighted.
+      const url = (auto ?? bare)!;
+      const href = safeHref(url);
+      if (href) add(link(href, url));
+      else plain += whole;
     }
-  });
+  }
+  plain += text.slice(last);
+  add();
+  return out;
 }
 
 /** SOP text with the safe Markdown subset and highlighted terms. */
 export function Markdown({
   text,
-  terms = NO_TERMS,
+  terms = new Set(),
 }: {
   text: string;
   terms?: ReadonlySet<string>;
 }) {
-  return <>{renderNodes(parseInline(text), terms)}</>;
+  return render(text, terms);
 }

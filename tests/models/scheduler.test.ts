@@ -35,7 +35,7 @@ describe('scheduler', () => {
     expect(h.clock.timers.size).toBe(1);
     // 10 one-second beats plus the vip chat's warning at 10.7 s is not reached yet.
     expect(h.clock.fired - before).toBeLessThanOrEqual(11);
-    expect(h.store.now.value).toBe(h.clock.time);
+    expect(h.store.scheduler.now.value).toBe(h.clock.time);
   });
 
   it('sets no timer when no clock runs and nothing is due', () => {

@@ -46,6 +46,12 @@ class FakeWorker implements WorkerLike {
   addEventListener(type: 'message' | 'error', listener: (event: never) => void): void {
     this.listeners[type]!.push(listener as (event: unknown) => void);
   }
+  removeEventListener(type: 'message' | 'error', listener: (event: never) => void): void {
+    this.listeners[type] = this.listeners[type]!.filter((l) => l !== listener);
+  }
+  get listenerCount() {
+    return this.listeners.message!.length + this.listeners.error!.length;
+  }
   terminate() {
     this.terminated = true;
   }
@@ -163,13 +169,15 @@ describe('search in a worker', () => {
     await expect(other.ready).rejects.toThrow(/out of memory/);
   });
 
-  it('dispose terminates the worker and settles everything pending', async () => {
+  it('dispose terminates the worker, removes its listeners and settles everything pending', async () => {
     const worker = new FakeWorker();
     const client = createWorkerSearch(worker, { library: fixture() });
+    expect(worker.listenerCount).toBe(2);
     const running = client.search({ text: 'refund' });
     const exported = client.exportLearned();
     client.dispose();
     expect(worker.terminated).toBe(true);
+    expect(worker.listenerCount).toBe(0);
     await expect(running).resolves.toBeNull();
     await expect(exported).rejects.toThrow(/disposed/);
     await expect(client.ready).rejects.toThrow(/disposed/);

@@ -166,7 +166,7 @@ describe('widget: checklist', () => {
     fireEvent.submit(input.form!);
     await flush();
     expect(w.$('[data-cp-check="qa"]')!.getAttribute('aria-checked')).toBe('false');
-    expect(w.$('#cp-checks-error')!.textContent).toMatch(/reason is required/);
+    expect(w.$('#cp-qa-reason-error')!.textContent).toMatch(/reason is required/);
     fireEvent.input(input, { target: { value: 'customer disputed our records' } });
     fireEvent.submit(input.form!);
     await flush();

@@ -1,0 +1,56 @@
+// Parts of the widget that ship as files of their own beside the script-tag bundle and load
+// on first use: the search engine (MiniSearch inside, also the search Worker's script) and the
+// socket transport (socket.io-client inside). Agents pay for them only when they use them, and
+// the bundle itself stays within its size budget. A chunk is a classic script that puts what
+// it offers under a registered symbol, so `script-src 'self'` allows it and no global name
+// can clash with the host page's.
+
+export const SEARCH_CHUNK = 'chat-playbook.search.js';
+export const SOCKET_CHUNK = 'chat-playbook.socket.js';
+export const SEARCH_KEY = Symbol.for('chat-playbook.search');
+export const SOCKET_KEY = Symbol.for('chat-playbook.socket-transport');
+
+type Registry = Record<symbol, unknown>;
+
+const loading = new Map<string, Promise<unknown>>();
+
+/** Loads the chunk at `url` once and resolves to what it registered under `key`. */
+export function loadChunk<T>(url: string, key: symbol, doc: Document): Promise<T> {
+  const registry = globalThis as unknown as Registry;
+  if (registry[key] !== undefined) return Promise.resolve(registry[key] as T);
+  let pending = loading.get(url);
+  if (!pending) {
+    pending = new Promise<unknown>((resolve, reject) => {
+      const script = doc.createElement('script');
+      script.src = url;
+      script.async = true;
+      script.onload = () => {
+        if (registry[key] !== undefined) resolve(registry[key]);
+        else reject(new Error(`${url} did not register ${key.description}`));
+      };
+      script.onerror = () => reject(new Error(`could not load ${url}`));
+      doc.head.appendChild(script);
+    });
+    // A failed load may be retried by the next widget (e.g. after a network blip).
+    pending.catch(() => loading.delete(url));
+    loading.set(url, pending);
+  }
+  return pending as Promise<T>;
+}
+
+/** Registers what a chunk offers (called by the chunk's entry file). */
+export function registerChunk(key: symbol, value: unknown): void {
+  (globalThis as unknown as Registry)[key] = value;
+}
+
+/**
+ * The URL of chunk `name`: beside the script that is running now (the bundle's own
+ * `<script>`), or, when that is unknown, beside the first script that is the bundle.
+ */
+export function chunkUrl(name: string, doc: Document, current: HTMLScriptElement | null): string {
+  const src =
+    current?.src ||
+    Array.from(doc.scripts, (s) => s.src).find((s) => /chat-playbook[^/]*\.js(\?|$)/.test(s)) ||
+    '';
+  return new URL(name, src || doc.baseURI).href;
+}

@@ -1,0 +1,76 @@
+// The search engine ships as dist/chat-playbook.search.js beside the script-tag bundle: the
+// widget starts it as a Worker, or loads it into the page when the host forbids workers.
+// Either way the customer's words bring up the matching SOP.
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  describeBrowser,
+  launch,
+  STUB,
+  type Watched,
+  watch,
+} from './support/browser.ts';
+import { BUNDLE, helpdeskPage, setupScript, waitForReady, waitInShadow } from './support/pages.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+describeBrowser('search chunk', () => {
+  let browser: Browser;
+  let server: TestServer;
+  let context: BrowserContext;
+  let watched: Watched;
+
+  beforeAll(async () => {
+    assertBuilt();
+    browser = await launch();
+    server = await startServer();
+    server.add('search-stub.js', STUB);
+    server.add('search-setup.js', setupScript());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext();
+    watched = await watch(context);
+  });
+  afterEach(async () => {
+    await context.close();
+  });
+
+  const scripts = `<script src="/pages/search-stub.js"></script><script src="/pages/search-setup.js"></script>
+<script async src="${BUNDLE}"></script>`;
+
+  async function suggestedSops(name: string): Promise<string[]> {
+    const { page } = watched;
+    await page.goto(server.add(name, helpdeskPage(scripts), pageOptions[name]));
+    await waitForReady(page);
+    await waitInShadow(page, '[data-cp-suggestion]');
+    return page.evaluate(() =>
+      Array.from(
+        document.querySelector('#playbook')?.shadowRoot?.querySelectorAll('[data-cp-suggestion]') ??
+          [],
+        (el) => el.getAttribute('data-cp-suggestion') ?? '',
+      ),
+    );
+  }
+
+  const pageOptions: Record<string, { extraCsp?: string }> = {
+    'worker.html': {},
+    'no-worker.html': { extraCsp: "worker-src 'none'" },
+  };
+
+  it('suggests the shipping SOP for a late parcel, searching in a worker', async () => {
+    const sops = await suggestedSops('worker.html');
+    expect(sops[0]).toMatch(/^CS-SH-/);
+    expect(watched.warnings.join('\n')).not.toMatch(/search worker unavailable/);
+    expect(await watched.violations()).toEqual([]);
+  });
+
+  it('falls back to searching in the page when the host forbids workers', async () => {
+    const sops = await suggestedSops('no-worker.html');
+    expect(sops[0]).toMatch(/^CS-SH-/);
+    expect(watched.warnings.join('\n')).toMatch(/search worker unavailable/);
+  });
+});
