@@ -2,6 +2,7 @@
 // returns the handle the embed (src/embed.ts) and the ESM API build on. It validates every
 // input at this boundary and never throws into the host page: problems become 'error'
 // events (naming the field) and console warnings.
+import { batch } from '@preact/signals';
 import { createElement, render } from 'preact';
 import { defaultAdapters, type WidgetAdapters } from './adapters/index.ts';
 import { createLocalTransport, type Transport } from './adapters/transport.ts';
@@ -162,12 +163,24 @@ export function createWidget(
   store = mounted;
 
   transport.start({
-    events: live((events, store) => store.chats.ingest(events)),
+    // Read the time first: readings of the new events are at this instant, not the last tick.
+    events: live((events, store) =>
+      batch(() => {
+        store.scheduler.refresh();
+        store.chats.ingest(events);
+        store.settings.refresh();
+      }),
+    ),
     status: live((status, store) => {
       store.transportStatus.value = status;
       store.scheduler.refresh();
+      store.settings.refresh();
     }),
-    config: configure,
+    // Each push may follow the server's welcome: the supervisor view re-reads the role.
+    config: (input) => {
+      configure(input);
+      store?.settings.refresh();
+    },
   });
 
   const removeStyles = adoptStyles(root);

@@ -57,6 +57,41 @@ export interface ChatsDeps {
 }
 
 /** Sort key, lower first: [0, breach] breached, [1, deadline], [2, -last] open, [3, -closed]. */
+/** Two readings of one chat that differ only in the time on its running clocks. */
+function sameButTime(a: ChatReading, b: ChatReading): boolean {
+  for (const clock of ['firstResponse', 'gap'] as const) {
+    const x = a[clock];
+    const y = b[clock];
+    if (x.state !== y.state || x.running !== y.running || x.since !== y.since) return false;
+    if (x.breached !== y.breached || (!x.running && x.elapsedMs !== y.elapsedMs)) return false;
+  }
+  return a.nextChangeAt === b.nextChangeAt && a.escalations.length === b.escalations.length;
+}
+
+/**
+ * The chat's reading at `now`, as the same object for as long as only the time on its running
+ * clocks moves: nothing downstream (list order, checklist, announcements) recomputes or
+ * re-renders every second. The clocks' m:ss follows `now` on its own (ui/Clock.tsx).
+ */
+function stableReading(
+  state: ReadonlySignal<ChatState | undefined>,
+  rules: ReadonlySignal<ChatRules>,
+  now: ReadonlySignal<number>,
+): ReadonlySignal<ChatReading | null> {
+  let last: { state: ChatState; rules: ChatRules; reading: ChatReading } | null = null;
+  return computed(() => {
+    const s = state.value;
+    if (!s) return null;
+    const r = rules.value;
+    const next = read(s, r, now.value);
+    if (last && last.state === s && last.rules === r && sameButTime(last.reading, next)) {
+      return last.reading;
+    }
+    last = { state: s, rules: r, reading: next };
+    return next;
+  });
+}
+
 function urgencyOf(reading: ChatReading, state: ChatState): [number, number] {
   if (state.closedAt !== null) return [3, -state.closedAt];
   let breached = Infinity;
@@ -123,7 +158,7 @@ export function createChats({ config, now, focusedId }: ChatsDeps): ChatsModel {
       timeline,
       state,
       rules,
-      reading: computed(() => (state.value ? read(state.value, rules.value, now.value) : null)),
+      reading: stableReading(state, rules, now),
       conversation,
       unread: computed(() => {
         const lines = conversation.value;

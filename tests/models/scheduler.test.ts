@@ -3,7 +3,14 @@ import { harness, msg, started } from './harness.ts';
 
 const stateOf = (h: ReturnType<typeof harness>, chatId: string) => {
   const r = h.store.chats.get(chatId)!.reading.value!;
-  return { first: r.firstResponse.state, gap: r.gap.state, firstMs: r.firstResponse.elapsedMs };
+  const clock = r.firstResponse;
+  // What the clock shows: a running clock is `now − since` (the reading keeps its value from
+  // the last state change, so it does not change every second).
+  const firstMs =
+    clock.running && clock.since !== null
+      ? h.store.scheduler.now.value - clock.since
+      : clock.elapsedMs;
+  return { first: clock.state, gap: r.gap.state, firstMs };
 };
 
 describe('scheduler', () => {
