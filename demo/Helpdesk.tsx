@@ -1,5 +1,6 @@
 // The demo helpdesk's UI: inbox on the left, the conversation with its composer in the
 // middle. The widget is not rendered here: it docks in #playbook through the script tag.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { AGENT_NAMES, attention, type Conversation, type Desk, type Message } from './desk.ts';
 
@@ -10,6 +11,8 @@ interface Props {
   onSelect(chatId: string): void;
   onSend(chatId: string, text: string, internal: boolean): void;
   onClose(chatId: string): void;
+  /** The inbox's footer (default: the scripted demo's note). */
+  footer?: ComponentChildren;
 }
 
 function useDesk(desk: Desk) {
@@ -83,8 +86,12 @@ export function Helpdesk(props: Props) {
           ))}
         </ul>
         <p class="inbox-foot">
-          Demo: six scripted chats play out live; what you type is sent as Sam.{' '}
-          <a href={location.pathname + location.search}>Restart</a>
+          {props.footer ?? (
+            <>
+              Demo: six scripted chats play out live; what you type is sent as Sam.{' '}
+              <a href={location.pathname + location.search}>Restart</a>
+            </>
+          )}
         </p>
       </nav>
       <main class="conversation" aria-label="Conversation">
@@ -214,6 +221,7 @@ function ConversationPane(p: Props & { c: Conversation; now: number }) {
       </ol>
       <form
         class={`composer${internal ? ' internal' : ''}`}
+        data-chat={c.chatId}
         onSubmit={(e) => {
           e.preventDefault();
           submit();

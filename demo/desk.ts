@@ -45,6 +45,7 @@ export const AGENT_NAMES: Record<string, string> = {
   'a-5': 'Alex',
   'a-7': 'Jordan',
   'a-12': 'Chris',
+  's-1': 'Riley',
 };
 
 export function createDesk(): Desk {

@@ -1,33 +1,30 @@
 #!/usr/bin/env node
-// Screenshots for the docs: builds the demo helpdesk (dist/demo), serves it with Vite's
-// preview server (strict CSP, see vite.config.ts), and saves
+// Screenshots for the docs, from the live demo (npm run demo: the realtime server, the
+// simulator, and the demo page with the widget docked by the script tag, under the strict CSP):
 //   docs/screenshot-demo.png         the helpdesk with the widget docked, 1280×800
 //   docs/screenshot-sidebar-320.png  the widget alone, docked 320 px wide
 // Uses the system Chromium (CHROMIUM_PATH or /usr/bin/chromium), never a download.
-//   node scripts/screenshots.mjs [--no-build]
+//   node scripts/screenshots.mjs [--no-build]   (--no-build: use dist/ as it is)
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build, preview } from 'vite';
+import { register } from 'tsx/esm/api';
 import { CHROMIUM, launchChromium } from './chromium.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const configFile = resolve(root, 'vite.config.ts');
 if (!existsSync(CHROMIUM)) {
   console.error(`screenshots: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   process.exit(1);
 }
 
-if (!process.argv.includes('--no-build')) {
-  await build({ root, configFile, logLevel: 'warn' });
-}
-const server = await preview({
-  root,
-  configFile,
-  preview: { port: 0, host: '127.0.0.1' },
-  logLevel: 'warn',
+// The live demo stack is TypeScript (src/server/demo.ts): tsx loads it.
+register();
+const { startDemo } = await import('../src/server/demo.ts');
+const live = await startDemo({
+  port: 0,
+  build: !process.argv.includes('--no-build'),
+  simulator: { seed: 4, maxChats: 6 },
+  log: (line) => console.log(`  ${line}`),
 });
-const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
-if (!origin) throw new Error('screenshots: the preview server has no address');
 
 const browser = await launchChromium(['--force-color-profile=srgb', '--font-render-hinting=none']);
 const problems = [];
@@ -39,23 +36,32 @@ try {
     reducedMotion: 'reduce',
   });
   const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`page error: ${err}`));
+  page.on('pageerror', (err) => problems.push(`${page.url()}: page error: ${err}`));
   page.on('console', (msg) => {
-    if (/content security policy/i.test(msg.text())) problems.push(msg.text());
+    if (/content security policy/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`);
   });
   mkdirSync(resolve(root, 'docs'), { recursive: true });
 
-  // Half a minute in: the open password-reset chat has just breached its first response, the
-  // VIP chat is in its warning, and the suggestions match the focused conversation. The
-  // agent has checked the account history and chosen a reply, which landed in the composer.
-  await page.goto(`${origin}/?skip=32&chat=c-2003`);
+  // The live demo 24 s in: the chat the page follows waits for a first answer (its clock in
+  // the warning), a colleague's chat runs beside it, and the agent has checked the account
+  // history and chosen a reply, which landed in the composer.
+  await page.goto(live.url);
   const widget = page.locator('#playbook');
+  const yours = live.simulator.plan.chats[0];
+  await page.locator(`form.composer[data-chat="${yours.chatId}"]`).waitFor({ timeout: 20_000 });
   await widget.locator('[data-cp-suggestion] [data-cp-reply]').first().waitFor({ timeout: 15_000 });
+  const warned = yours.startAt + 24_000 - Date.now();
+  if (warned > 0) await page.waitForTimeout(warned);
   await widget.locator('[data-cp-check="history"]').click();
   await widget.locator('[data-cp-suggestion]').first().locator('[data-cp-reply]').first().click();
   const fields = widget.locator('[data-cp-field]');
-  for (let i = 0; i < (await fields.count()); i += 1)
-    await fields.nth(i).fill('l.brenner@example.com');
+  const email = `${yours.customer.split(' ')[0].toLowerCase()}@example.com`;
+  for (let i = 0; i < (await fields.count()); i += 1) {
+    const name = (await fields.nth(i).getAttribute('data-cp-field')) ?? '';
+    await fields
+      .nth(i)
+      .fill(/mail/i.test(name) ? email : /date|until|day/i.test(name) ? '30 November' : 'Team');
+  }
   if ((await fields.count()) > 0) await fields.first().press('Enter');
   await page.waitForFunction(
     () => document.querySelector('#composer')?.value.length > 0,
@@ -73,7 +79,7 @@ try {
 
   // The widget docked 320 px wide: clocks, checklist and the first suggestions.
   await page.setViewportSize({ width: 1280, height: 2400 });
-  await page.goto(`${origin}/?skip=32&chat=c-2003&dock=narrow`);
+  await page.goto(`${live.url}?dock=narrow`);
   await widget.locator('[data-cp-suggestion] [data-cp-reply]').first().waitFor({ timeout: 15_000 });
   await page.waitForTimeout(800);
   const height = await page.evaluate(
@@ -86,8 +92,8 @@ try {
   await widget.screenshot({ path: resolve(root, 'docs/screenshot-sidebar-320.png') });
   await context.close();
 } finally {
+  await live.close();
   await browser.close();
-  await new Promise((done) => server.httpServer.close(done));
 }
 if (problems.length > 0) {
   console.error(`screenshots: the demo reported problems:\n${problems.join('\n')}`);

@@ -1,0 +1,197 @@
+// The live demo helpdesk (`npm run demo`, demo/live.html): conversations stream from the
+// Chat Playbook server, fed by the helpdesk simulator (src/server/simulator.ts). Host code
+// only: it docks the widget through `window.ChatPlaybook` on the socket transport, and
+// follows the same conversations as a second socket.io client with a token of its own.
+// What the agent types goes to the demo's backend (`POST /demo/say`), which signs it as a
+// helpdesk webhook would: the page never holds the server's secret.
+import { render } from 'preact';
+import { browserClock } from '../src/adapters/clock.ts';
+import { createSocketTransport } from '../src/adapters/socket-transport.ts';
+import type { TransportStatus } from '../src/adapters/transport.ts';
+import { type ClockState, createDesk, type Desk } from './desk.ts';
+import { Helpdesk } from './Helpdesk.tsx';
+import { buildLibrary } from './sop-library.ts';
+
+type Command = (...args: unknown[]) => unknown;
+const ChatPlaybook: Command = (...args) =>
+  (window as unknown as { ChatPlaybook: Command }).ChatPlaybook(...args);
+
+interface Session {
+  team: string;
+  user: { id: string; name: string; role: 'agent' | 'supervisor' };
+  token: string;
+  deskToken: string;
+}
+
+const params = new URLSearchParams(location.search);
+const role = params.get('role') === 'supervisor' ? 'supervisor' : 'agent';
+if (params.get('dock') === 'narrow') document.querySelector('.desk')?.classList.add('dock-narrow');
+
+// The SOP library, built from the Markdown sources at dev time.
+const sources = import.meta.glob<string>('/demo/library/*.md', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+const built = buildLibrary(Object.entries(sources).map(([file, text]) => ({ file, text })));
+if (!built.ok) console.warn(`[demo] the SOP library has problems:\n${built.problems.join('\n')}`);
+
+const desk = createDesk();
+/** Set once the agent picks a conversation; until then the page follows the most urgent. */
+let chosen = false;
+
+/** The chat the widget was last told to show. */
+let focused: string | null = null;
+
+function select(chatId: string, byUser: boolean): void {
+  if (byUser) chosen = true;
+  if (desk.get().selected !== chatId) desk.select(chatId);
+  focused = chatId;
+  ChatPlaybook('focus', chatId);
+}
+
+/** The open chat whose customer has waited longest for a first answer. */
+function mostUrgent(d: Desk): string | null {
+  const waiting = d
+    .get()
+    .conversations.filter(
+      (c) =>
+        c.closedAt === null &&
+        c.messages.some((m) => m.author === 'customer') &&
+        !c.messages.some((m) => m.author === 'agent' && !m.internal),
+    )
+    .sort((a, b) => a.startedAt - b.startedAt);
+  return (
+    waiting[0]?.chatId ?? d.get().conversations.find((c) => c.closedAt === null)?.chatId ?? null
+  );
+}
+
+async function post(path: string, body: unknown): Promise<void> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const detail = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new Error(detail.error ?? `HTTP ${response.status}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const response = await fetch(`/demo/session?role=${role}`);
+  if (!response.ok) throw new Error(`/demo/session: HTTP ${response.status}`);
+  const session = (await response.json()) as Session;
+  const { user } = session;
+  document.getElementById('desk-avatar')!.textContent = user.name.slice(0, 1);
+  document.getElementById('desk-agent-name')!.textContent =
+    `${user.name} · ${user.role === 'supervisor' ? 'Supervisor' : 'Online'}`;
+  document.getElementById('desk-agent')!.title =
+    `Signed in as ${user.name} (${user.role} ${user.id}, team ${session.team})`;
+
+  // Host → widget: the documented queue; the socket transport on this page's origin (the
+  // dev server proxies /socket.io to the realtime server).
+  ChatPlaybook('on', 'error', (error: { field?: string; message: string }) => {
+    console.info('[demo] widget error event:', error);
+  });
+  ChatPlaybook(
+    'on',
+    'clock',
+    (p: { chatId: string; clock: 'firstResponse' | 'gap'; state: ClockState }) =>
+      desk.setClock(p.chatId, p.clock, p.state),
+  );
+  ChatPlaybook('on', 'reply', (reply: { chatId: string; text: string }) => {
+    // The chosen reply lands in that conversation's composer, ready to edit and send.
+    select(reply.chatId, true);
+    const draft = desk.get().conversations.find((c) => c.chatId === reply.chatId)?.draft ?? '';
+    desk.setDraft(
+      reply.chatId,
+      draft.trim() === '' ? reply.text : `${draft.trimEnd()} ${reply.text}`,
+    );
+    requestAnimationFrame(() => document.querySelector<HTMLTextAreaElement>('#composer')?.focus());
+  });
+  ChatPlaybook('init', {
+    target: '#playbook',
+    agent: { id: user.id, name: user.name },
+    role: user.role,
+    library: built.ok ? built.library : undefined,
+    transport: { url: location.origin, token: session.token },
+  });
+
+  let status: TransportStatus = 'connecting';
+  const send = (chatId: string, text: string, internal: boolean) => {
+    post('/demo/say', { chatId, text, internal, as: user.role }).catch((err: Error) => {
+      // Not sent: the text goes back into the composer.
+      console.warn(`[demo] could not send: ${err.message}`);
+      if (desk.get().conversations.find((c) => c.chatId === chatId)?.draft === '') {
+        desk.setDraft(chatId, text);
+      }
+    });
+  };
+
+  const rerender = () =>
+    render(
+      <Helpdesk
+        desk={desk}
+        agentName={user.name}
+        libraryProblems={built.ok ? [] : built.problems}
+        onSelect={(chatId) => select(chatId, true)}
+        onSend={send}
+        onClose={(chatId) => {
+          post('/demo/close', { chatId }).catch((err: Error) =>
+            console.warn(`[demo] could not close: ${err.message}`),
+          );
+        }}
+        footer={
+          <>
+            Live demo: simulated customers write to the Chat Playbook server; you answer as{' '}
+            {user.name}. Server: <span class={`feed feed-${status}`}>{status}</span>.{' '}
+            {user.role === 'supervisor' ? (
+              <a href="/">Agent view</a>
+            ) : (
+              <a href="/?role=supervisor">Supervisor view</a>
+            )}
+          </>
+        }
+      />,
+      document.getElementById('app')!,
+    );
+  rerender();
+
+  // The helpdesk's own view of the same conversations: a second client of the server.
+  const feed = createSocketTransport(
+    { url: location.origin, token: session.deskToken },
+    browserClock(),
+  );
+  feed.start({
+    events(events) {
+      for (const event of events) desk.apply(event as unknown as Record<string, unknown>);
+      const current = desk.get().conversations.find((c) => c.chatId === desk.get().selected);
+      // Follow the most urgent chat until the agent picks one (or starts typing in one).
+      const busy = current !== undefined && current.draft.trim() !== '';
+      if ((!chosen && !busy) || !current) {
+        const next = mostUrgent(desk);
+        if (next && (next !== desk.get().selected || next !== focused)) select(next, false);
+      }
+    },
+    status(next) {
+      status = next;
+      rerender();
+    },
+    config() {},
+  });
+  addEventListener('pagehide', () => feed.dispose());
+}
+
+main().catch((err: Error) => {
+  console.error(`[demo] ${err.message}`);
+  const app = document.getElementById('app');
+  if (app) {
+    app.textContent = '';
+    const p = document.createElement('p');
+    p.className = 'banner';
+    p.setAttribute('role', 'alert');
+    p.textContent = `The live demo needs its server (npm run demo): ${err.message}`;
+    app.appendChild(p);
+  }
+});
