@@ -277,7 +277,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const port = options.port ?? 5173;
   const local = options.local === true;
 
-  if (!local && options.build !== false && widgetBundlesStale(root)) {
+  // Both pages dock the built bundle through its script tag, so both need it built.
+  if (options.build !== false && widgetBundlesStale(root)) {
     log('dist is missing or older than the sources: npm run build…');
     await buildWidgetBundles(root);
   }

@@ -1,7 +1,7 @@
 // The demo helpdesk, built and served under the strict CSP (plus the hash of its inline
 // queue stub): the widget docks, scenario events arrive, a reply chosen in the widget lands
 // in the composer, and what the agent sends reaches the widget as an agent message.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -24,6 +24,12 @@ describeBrowser('demo helpdesk', { timeout: 90_000 }, () => {
       logLevel: 'error',
       build: { outDir, emptyOutDir: true, sourcemap: false },
     });
+    // The page docks the built bundle (/dist/chat-playbook.iife.js and the chunks it loads).
+    for (const file of readdirSync(join(ROOT, 'dist'))) {
+      if (/^chat-playbook\..*js$/.test(file)) {
+        cpSync(join(ROOT, 'dist', file), join(outDir, 'dist', file));
+      }
+    }
     server = await startServer(outDir);
     browser = await launch();
   }, 120_000);
