@@ -2,6 +2,7 @@
 // tests use a fake and a worker-backed search can return promises later; `playbookSearch`
 // wires in the real engine (src/search), loading a prebuilt index without re-indexing.
 import { createSearch, loadSerialized } from '../search/engine.ts';
+import { withMarks } from '../search/highlight.ts';
 import type { Sop, SopLibrary, SopReply, SopStep } from '../search/types.ts';
 
 export interface SuggestionQuery {
@@ -17,8 +18,10 @@ export interface SuggestionQuery {
 export interface Suggestion {
   sop: Sop;
   score: number;
-  /** Index terms that matched, for highlighting. */
+  /** Index terms that matched. */
   terms: string[];
+  /** The SOP's words that matched, as written and lower-cased: what the widget marks. */
+  marks: string[];
   steps: { step: SopStep; score: number }[];
   replies: { reply: SopReply; score: number }[];
 }
@@ -43,7 +46,7 @@ export const playbookSearch: SourceFactory = (library, prebuilt) => {
       ? createSearch(library)
       : loadSerialized({ ...(prebuilt as object), library });
   return {
-    search: (query, limit) => engine.search(query, limit),
+    search: (query, limit) => engine.search(query, limit).map(withMarks),
     learn: (text, sopId) => {
       engine.learn(text, sopId);
     },

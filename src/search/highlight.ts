@@ -2,6 +2,7 @@
 // analysis as the index: "Refunds" is marked for the term "refund", "money back" for the
 // synonym term "~refund". The widget renders matched segments in <mark>; the CLI in bold.
 import { analyze } from './analyzer.ts';
+import type { SearchHit } from './engine.ts';
 
 export interface Segment {
   text: string;
@@ -36,4 +37,35 @@ export function matchedWords(text: string, terms: readonly string[]): string[] {
     .filter((s) => s.match)
     .map((s) => s.text.toLowerCase());
   return [...new Set(words)];
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+
+/**
+ * The words of a hit's SOP that match its terms, as written and lower-cased. The widget marks
+ * these by plain word comparison, so its bundle needs no analyzer: the search side (worker or
+ * search chunk) attaches them to each hit.
+ */
+export function markedWords(hit: SearchHit): string[] {
+  const { sop, terms } = hit;
+  const texts = [
+    sop.title,
+    sop.purpose ?? '',
+    ...sop.steps.map((step) => step.text),
+    ...sop.replies.flatMap((reply) => [reply.title, reply.text]),
+  ];
+  const words = new Set<string>();
+  for (const text of texts) {
+    for (const match of matchedWords(text, terms)) {
+      for (const word of match.match(WORD) ?? []) words.add(word.toLowerCase());
+    }
+  }
+  return [...words];
+}
+
+/** A hit as the widget receives it: with the words to mark. */
+export type MarkedHit = SearchHit & { marks: string[] };
+
+export function withMarks(hit: SearchHit): MarkedHit {
+  return { ...hit, marks: markedWords(hit) };
 }

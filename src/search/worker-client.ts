@@ -3,7 +3,8 @@
 // whose promise resolves to null at once, so a keystroke waits for at most the one search
 // already running. A search whose answer arrives after a newer search was asked also
 // resolves to null. dispose() terminates the worker and settles everything pending.
-import type { LearnedExample, SearchHit, SearchOptions, SerializedIndex } from './engine.ts';
+import type { LearnedExample, SearchOptions, SerializedIndex } from './engine.ts';
+import type { MarkedHit } from './highlight.ts';
 import type { SearchQuery } from './query.ts';
 import type { SopLibrary } from './types.ts';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
@@ -25,7 +26,7 @@ export interface WorkerSearch {
   /** Resolves when the worker has indexed or loaded the library; rejects if it cannot. */
   readonly ready: Promise<void>;
   /** The hits, or null when a newer search made this one stale (or after dispose). */
-  search(query: SearchQuery, limit?: number): Promise<SearchHit[] | null>;
+  search(query: SearchQuery, limit?: number): Promise<MarkedHit[] | null>;
   learn(text: string, sopId: string): void;
   importLearned(examples: readonly LearnedExample[]): void;
   exportLearned(): Promise<LearnedExample[]>;
@@ -46,7 +47,7 @@ interface PendingSearch {
   id: number;
   query: SearchQuery;
   limit: number;
-  resolve(hits: SearchHit[] | null): void;
+  resolve(hits: MarkedHit[] | null): void;
   reject(err: Error): void;
 }
 
@@ -146,7 +147,7 @@ export function createWorkerSearch(
     ready,
     search(query, limit = 5) {
       if (disposed) return Promise.resolve(null);
-      return new Promise<SearchHit[] | null>((resolve, reject) => {
+      return new Promise<MarkedHit[] | null>((resolve, reject) => {
         const request: PendingSearch = { id: nextId++, query, limit, resolve, reject };
         newest = request.id;
         waiting?.resolve(null);

@@ -9,6 +9,7 @@ import {
   type SearchOptions,
   type SerializedIndex,
 } from './engine.ts';
+import { type MarkedHit, withMarks } from './highlight.ts';
 import type { SearchQuery } from './query.ts';
 import type { SopLibrary } from './types.ts';
 
@@ -27,7 +28,7 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { type: 'ready'; sops: number }
-  | { type: 'hits'; id: number; hits: SearchHit[] }
+  | { type: 'hits'; id: number; hits: MarkedHit[] }
   | { type: 'learned'; id: number; examples: LearnedExample[] }
   /** `id` names the failed request; none for init. */
   | { type: 'error'; id?: number; message: string };
@@ -56,7 +57,7 @@ export function createWorkerHandler(post: (message: WorkerResponse) => void) {
           post({
             type: 'hits',
             id: message.id,
-            hits: ready().search(message.query, message.limit),
+            hits: ready().search(message.query, message.limit).map(withMarks),
           });
           break;
         case 'learn':

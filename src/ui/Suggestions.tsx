@@ -116,7 +116,7 @@ function SuggestionItem({ hit }: { hit: Suggestion }) {
   const s = useStore().suggestions;
   const option = useOption();
   const { sop } = hit;
-  const terms = new Set(hit.terms);
+  const marks = new Set(hit.marks);
   return (
     <li data-cp-suggestion={sop.id}>
       <button
@@ -132,7 +132,7 @@ function SuggestionItem({ hit }: { hit: Suggestion }) {
       {hit.steps.slice(0, STEPS_SHOWN).map(({ step }) => (
         <p key={step.id} data-cp-step={step.id}>
           <span class="cp-muted">Step {sop.steps.findIndex((st) => st.id === step.id) + 1}: </span>
-          <Markdown text={step.text} terms={terms} />
+          <Markdown text={step.text} marks={marks} />
         </p>
       ))}
       <Replies sop={sop} replies={shownReplies(hit)} option={option} />
@@ -140,7 +140,7 @@ function SuggestionItem({ hit }: { hit: Suggestion }) {
   );
 }
 
-function SopDetail({ sop, terms }: { sop: Sop; terms: ReadonlySet<string> }) {
+function SopDetail({ sop, marks }: { sop: Sop; marks: ReadonlySet<string> }) {
   const store = useStore();
   const { escalation } = sop;
   return (
@@ -151,7 +151,7 @@ function SopDetail({ sop, terms }: { sop: Sop; terms: ReadonlySet<string> }) {
       <Review sop={sop} />
       {sop.purpose && (
         <p>
-          <Markdown text={sop.purpose} terms={terms} />
+          <Markdown text={sop.purpose} marks={marks} />
         </p>
       )}
       <ol aria-label="Steps">
@@ -159,7 +159,7 @@ function SopDetail({ sop, terms }: { sop: Sop; terms: ReadonlySet<string> }) {
           const about = [step.role, step.within && `within ${step.within}`].filter(Boolean);
           return (
             <li key={step.id}>
-              <Markdown text={step.text} terms={terms} />
+              <Markdown text={step.text} marks={marks} />
               {about.length > 0 && <span class="cp-muted"> ({about.join(', ')})</span>}
             </li>
           );
@@ -286,7 +286,7 @@ export function SuggestionsPanel() {
         <SopDetail
           key={opened.id}
           sop={opened}
-          terms={new Set(hits.find((h) => h.sop.id === openedId)?.terms)}
+          marks={new Set(hits.find((h) => h.sop.id === openedId)?.marks)}
         />
       )}
       {state === 'ready' && hits.length === 0 && hasQuery && !s.pending.value && (

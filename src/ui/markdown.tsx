@@ -1,8 +1,7 @@
 // SOP text may carry a little Markdown: **bold**, *italics*, `code` and links. We render that
 // subset ourselves, as text nodes and elements, never through innerHTML; links survive only
-// as http(s) or mailto. Matched search terms are wrapped in <mark>.
+// as http(s) or mailto. The words the search matched are wrapped in <mark>.
 import type { ComponentChildren } from 'preact';
-import { analyze } from '../search/analyzer.ts';
 
 type Children = ComponentChildren[];
 
@@ -21,33 +20,31 @@ export function safeHref(raw: string): string | null {
   }
 }
 
-/** `text` with every word whose analysed term is in `terms` marked (overlaps merged). */
-function highlight(text: string, terms: ReadonlySet<string>): Children {
-  const ranges: [number, number][] = [];
-  if (terms.size > 0) {
-    const spans = analyze(text).filter((t) => terms.has(t.term));
-    for (const { start, end } of spans.sort((a, b) => a.start - b.start)) {
-      const prev = ranges.at(-1);
-      if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
-      else ranges.push([start, end]);
-    }
-  }
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+
+/**
+ * `text` with every word in `marks` (the matched words the search attached to its hit,
+ * lower-cased) wrapped in <mark>. A plain word comparison: the analysis stays in the search.
+ */
+function highlight(text: string, marks: ReadonlySet<string>): Children {
+  if (marks.size === 0) return [text];
   const out: Children = [];
   let at = 0;
-  for (const [start, end] of ranges) {
-    out.push(text.slice(at, start), <mark>{text.slice(start, end)}</mark>);
-    at = end;
+  for (const match of text.matchAll(WORD)) {
+    if (!marks.has(match[0].toLowerCase())) continue;
+    out.push(text.slice(at, match.index), <mark>{match[0]}</mark>);
+    at = match.index + match[0].length;
   }
   out.push(text.slice(at));
   return out;
 }
 
-function render(text: string, terms: ReadonlySet<string>): Children {
+function render(text: string, marks: ReadonlySet<string>): Children {
   const out: Children = [];
   // Plain text waits here, so it is highlighted in one piece.
   let plain = '';
   const add = (...nodes: Children) => {
-    out.push(...highlight(plain, terms), ...nodes);
+    out.push(...highlight(plain, marks), ...nodes);
     plain = '';
   };
   const link = (href: string, children: ComponentChildren) => (
@@ -63,11 +60,11 @@ function render(text: string, terms: ReadonlySet<string>): Children {
     plain += text.slice(last, m.index);
     last = m.index + whole.length;
     if (code !== undefined) add(<code>{code}</code>);
-    else if (bold !== undefined) add(<strong>{render(bold, terms)}</strong>);
-    else if (italics !== undefined) add(<em>{render(italics, terms)}</em>);
+    else if (bold !== undefined) add(<strong>{render(bold, marks)}</strong>);
+    else if (italics !== undefined) add(<em>{render(italics, marks)}</em>);
     else if (label !== undefined) {
       const href = safeHref(target!);
-      const children = render(label, terms);
+      const children = render(label, marks);
       add(...(href ? [link(href, children)] : children));
     } else {
       // A bare or <auto> link shows the URL itself: never highlighted.
@@ -82,13 +79,13 @@ function render(text: string, terms: ReadonlySet<string>): Children {
   return out;
 }
 
-/** SOP text with the safe Markdown subset and highlighted terms. */
+/** SOP text with the safe Markdown subset and highlighted marks. */
 export function Markdown({
   text,
-  terms = new Set(),
+  marks = new Set(),
 }: {
   text: string;
-  terms?: ReadonlySet<string>;
+  marks?: ReadonlySet<string>;
 }) {
-  return render(text, terms);
+  return render(text, marks);
 }

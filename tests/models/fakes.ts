@@ -139,7 +139,7 @@ export function fakeSource(library: SopLibrary): SuggestionSource & {
         const replies = sop.replies
           .filter((r) => replyIds.has(r.id))
           .map((reply) => ({ reply, score: 1 }));
-        hits.push({ sop, score: terms.length, terms, steps, replies });
+        hits.push({ sop, score: terms.length, terms, marks: terms, steps, replies });
       }
       return hits
         .sort((a, b) => b.score - a.score || a.sop.id.localeCompare(b.sop.id))

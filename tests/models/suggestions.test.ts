@@ -60,6 +60,7 @@ describe('suggestions model', () => {
       sop: { ...LIBRARY.sops[0]!, id },
       score: 1,
       terms: [],
+      marks: [],
       steps: [],
       replies: [],
     });

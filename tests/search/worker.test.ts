@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSearch } from '../../src/search/engine.ts';
+import { withMarks } from '../../src/search/highlight.ts';
 import { validateLibrary } from '../../src/search/library.ts';
 import type { SopLibrary } from '../../src/search/types.ts';
 import {
@@ -82,7 +83,9 @@ describe('search in a worker', () => {
     const hits = client.search({ text: 'I want a refund' }, 3);
     await worker.runAll();
     await expect(client.ready).resolves.toBeUndefined();
-    expect(await hits).toEqual(createSearch(fixture()).search({ text: 'I want a refund' }, 3));
+    expect(await hits).toEqual(
+      createSearch(fixture()).search({ text: 'I want a refund' }, 3).map(withMarks),
+    );
   });
 
   it('loads a prebuilt index', async () => {

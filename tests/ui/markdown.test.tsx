@@ -3,8 +3,8 @@ import { render } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { Markdown, safeHref } from '../../src/ui/markdown.tsx';
 
-const html = (text: string, terms?: ReadonlySet<string>) =>
-  render(<Markdown text={text} terms={terms} />).container.innerHTML;
+const html = (text: string, marks?: ReadonlySet<string>) =>
+  render(<Markdown text={text} marks={marks} />).container.innerHTML;
 
 describe('safe Markdown subset', () => {
   it('renders bold, italics, code and links', () => {
@@ -40,15 +40,15 @@ describe('safe Markdown subset', () => {
     expect(container.querySelector('strong')?.textContent).toBe('bold');
   });
 
-  it('wraps matched terms in <mark>, inside formatting too', () => {
+  it('wraps the matched words in <mark>, inside formatting too, whatever their case', () => {
     const { container } = render(
       <Markdown
-        text={'Check the **parcels** tracking with https://carrier.example/track.'}
-        terms={new Set(['parcel', 'track'])}
+        text={'Check the **Parcels** tracking with https://carrier.example/track.'}
+        marks={new Set(['parcels', 'tracking'])}
       />,
     );
     expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual([
-      'parcels',
+      'Parcels',
       'tracking',
     ]);
     const link = container.querySelector('a')!;
