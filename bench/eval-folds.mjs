@@ -5,12 +5,14 @@
 //
 //   node bench/eval-folds.mjs [--folds 2,5] [--seed 1] [--options '{"learnedWeight":1}']
 //        [--library F] [--queries F]
+
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import MiniSearch from 'minisearch';
 import { loadTs } from './load-ts.mjs';
+import { mulberry32 } from './random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -68,16 +70,6 @@ out('playbook, library alone', evaluate(createSearch(library, options), queries)
 
 // Deterministic stratified folds: each label's queries shuffled with a seeded PRNG and dealt
 // round-robin, so every fold has about the same share of every SOP.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function foldsOf(list, k, seed) {
   const rand = mulberry32(seed);
   const byLabel = new Map();

@@ -1,17 +1,9 @@
 // Seeded synthetic SOP libraries for the search benchmark: realistic field lengths, words
 // drawn Zipf-style from a support vocabulary (real words first, then made-up ones so a big
 // library has a big vocabulary, as real ones do).
+import { mulberry32 } from './random.mjs';
 
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const COMMON = (
   'the a to and of for your in is it on with we you this that be can will if or please order ' +

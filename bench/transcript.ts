@@ -1,17 +1,9 @@
 // A seeded generator of realistic chat transcripts (JSONL) for benchmarks and soak tests.
 // Chats overlap in time like a busy team's queue; a small share of lines arrive late,
 // repeat, or are broken, as they do from real webhooks.
+import { mulberry32 } from './random.mjs';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const NAMES = ['Dana Lee', 'Sam Ortiz', 'Priya Nair', 'Zoë Martin', 'Kenji Sato', 'Amara Obi'];
 const CUSTOMER_LINES = [
