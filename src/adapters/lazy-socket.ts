@@ -3,7 +3,12 @@
 // acknowledges and retries them).
 import { loadChunk, SOCKET_KEY } from './chunks.ts';
 import type { Clock } from './clock.ts';
-import type { SocketTransportOptions, Transport, TransportSink } from './transport.ts';
+import {
+  type SocketTransportOptions,
+  supervisorOf,
+  type Transport,
+  type TransportSink,
+} from './transport.ts';
 
 export type SocketFactory = (options: SocketTransportOptions, clock: Clock) => Transport;
 
@@ -27,6 +32,10 @@ export function lazySocketTransport(
       if (!disposed) sink?.status('error');
     });
     return {
+      /** The server's team-configuration calls, once the chunk has loaded. */
+      get supervisor() {
+        return real ? supervisorOf(real) : undefined;
+      },
       start(s) {
         sink = s;
         if (real) real.start(s);

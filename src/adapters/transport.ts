@@ -2,6 +2,7 @@
 // pushes events through the widget's API; the socket transport (realtime issue) implements
 // the same interface, adding a server clock offset to `now()`.
 import type { ChatEvent, PlaybookEvent } from '../core/index.ts';
+import type { ConfigSaveAck, ConfigVersion, Welcome } from '../server/wire.ts';
 import type { Clock } from './clock.ts';
 
 export type TransportStatus = 'connecting' | 'online' | 'offline' | 'error';
@@ -22,6 +23,28 @@ export interface Transport {
   /** Server-corrected now, epoch ms: every clock is measured against it. */
   now(): number;
   dispose(): void;
+  /**
+   * The team-configuration calls of a server transport: absent on the local one, and on the
+   * script-tag bundle's socket transport until its chunk has loaded.
+   */
+  readonly supervisor?: SupervisorCapability | undefined;
+}
+
+/** What the supervisor view needs from the server (docs/realtime.md "Team configuration"). */
+export interface SupervisorCapability {
+  saveConfig(config: unknown, comment?: string): Promise<ConfigSaveAck>;
+  configHistory(): Promise<ConfigVersion[]>;
+  revertConfig(version: number, comment?: string): Promise<ConfigSaveAck>;
+  /** Who the server says we are (the authoritative role), after the first connection. */
+  welcome(): Welcome | null;
+}
+
+/** The capability itself, or the socket transport that has the methods directly (ESM build). */
+export function supervisorOf(transport: Transport): SupervisorCapability | undefined {
+  return (
+    transport.supervisor ??
+    ('saveConfig' in transport ? (transport as unknown as SupervisorCapability) : undefined)
+  );
 }
 
 export interface LocalTransport extends Transport {

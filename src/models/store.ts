@@ -12,6 +12,7 @@ import type { ClockPayload, ReplyPayload } from './emitter.ts';
 import { createLibraryModel, type LibraryModel } from './library.ts';
 import type { WidgetOptions } from './options.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { createSettings, type SettingsModel } from './settings.ts';
 import { createSuggestions, type SuggestionsModel } from './suggestions.ts';
 
 export interface OfferedReply {
@@ -30,6 +31,8 @@ export interface Store {
   readonly suggestions: SuggestionsModel;
   readonly commands: CommandsModel;
   readonly attention: AttentionModel;
+  /** The supervisor view (team settings). */
+  readonly settings: SettingsModel;
   /** Set by the app shell from the transport. */
   readonly transportStatus: Signal<TransportStatus>;
   /** The chat on screen: the host's choice, else the first chat that arrived. */
@@ -110,6 +113,14 @@ export function createStore(deps: StoreDeps): Store {
     suggestions,
     commands,
     attention,
+    settings: createSettings({
+      config: config.config,
+      chats,
+      now: scheduler.now,
+      transport,
+      role: options.role,
+      inform: commands.inform,
+    }),
     transportStatus: signal<TransportStatus>('connecting'),
     focusedId,
     focused,

@@ -2,6 +2,7 @@ import type { Store } from '../models/store.ts';
 import { ChatList } from './ChatList.tsx';
 import { StoreContext, useStore } from './context.ts';
 import { FocusedChat } from './FocusedChat.tsx';
+import { Settings } from './Settings.tsx';
 import { SuggestionsPanel } from './Suggestions.tsx';
 
 function LiveRegions() {
@@ -83,6 +84,7 @@ export function App({ store }: { store: Store }) {
         <Header />
         <LiveRegions />
         <NoticeBar />
+        <Settings />
         <ChatList />
         <FocusedChat />
         <SuggestionsPanel />

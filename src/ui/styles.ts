@@ -70,7 +70,9 @@ button[type=submit],.cp-unread,[aria-checked=true] .cp-box{background:var(--cp-a
 .cp-notes li{border-left:3px solid var(--cp-border);padding-left:6px}
 .cp-suggestions>li{border:1px solid var(--cp-border);border-radius:6px;padding:6px 8px}
 .cp-preview{white-space:pre-wrap;padding:6px 8px}
-.cp-detail ol{list-style:decimal;padding-left:20px}`;
+.cp-detail ol{list-style:decimal;padding-left:20px}
+.cp-actions>.cp-form{flex:1 1 8em}
+button:disabled{opacity:.6}`;
 
 /**
  * Adopts the stylesheet into `root`; returns a function that removes it again, or null where
