@@ -5,7 +5,6 @@ import {
   type LearnedExample,
   loadSerialized,
   type PlaybookSearch,
-  type SearchHit,
   type SearchOptions,
   type SerializedIndex,
 } from './engine.ts';
