@@ -83,10 +83,13 @@ function stableReading(
     const s = state.value;
     if (!s) return null;
     const r = rules.value;
-    const next = read(s, r, now.value);
-    if (last && last.state === s && last.rules === r && sameButTime(last.reading, next)) {
-      return last.reading;
-    }
+    const t = now.value;
+    const same = last !== null && last.state === s && last.rules === r;
+    // The engine says when the reading next changes: until then there is nothing to read.
+    const due = last?.reading.nextChangeAt;
+    if (same && (due === null || (due !== undefined && t < due))) return last!.reading;
+    const next = read(s, r, t);
+    if (same && sameButTime(last!.reading, next)) return last!.reading;
     last = { state: s, rules: r, reading: next };
     return next;
   });
