@@ -4,6 +4,7 @@ import { browserClock, type Clock } from './clock.ts';
 import { browserFetch, type Fetcher } from './fetch.ts';
 import { browserNotifier, type Notifier } from './notifier.ts';
 import type { SourceFactory } from './search.ts';
+import { browserStorage, type KeyValueStore } from './storage.ts';
 import type { SocketTransportOptions, Transport } from './transport.ts';
 
 export interface WidgetAdapters {
@@ -17,6 +18,8 @@ export interface WidgetAdapters {
    * none (the widget then reports an error and runs with the local transport).
    */
   socket: ((options: SocketTransportOptions, clock: Clock) => Transport) | null;
+  /** What the widget keeps between page loads (the agent's SOP picks). */
+  storage: KeyValueStore;
   /** Where errors are logged besides the 'error' event. */
   warn: (message: string) => void;
 }
@@ -37,8 +40,9 @@ export function defaultAdapters(overrides: Partial<WidgetAdapters> = {}): Widget
     notifier: overrides.notifier ?? browserNotifier(),
     createSource: overrides.createSource ?? noSearch,
     socket: overrides.socket ?? null,
+    storage: overrides.storage ?? browserStorage(),
     warn: overrides.warn ?? ((message) => console.warn(`[chat-playbook] ${message}`)),
   };
 }
 
-export type { Clipboard, Clock, Fetcher, Notifier, SourceFactory };
+export type { Clipboard, Clock, Fetcher, KeyValueStore, Notifier, SourceFactory };

@@ -12,6 +12,7 @@ import type { SopReply } from '../search/types.ts';
 import type { ChatsModel } from './chats.ts';
 import { chatValues } from './describe.ts';
 import type { ReplyPayload } from './emitter.ts';
+import type { PicksModel } from './picks.ts';
 
 export interface ReplyDraft {
   chatId: string;
@@ -55,6 +56,8 @@ export interface CommandsDeps {
   agent: { id?: string; name?: string };
   chats: ChatsModel;
   source: ReadonlySignal<SuggestionSource | null>;
+  /** The team's picks, kept between page loads. */
+  picks: PicksModel;
   clipboard: Clipboard;
   /** Fires the host's 'reply' handlers; false when there are none. */
   emitReply: (payload: ReplyPayload) => boolean;
@@ -122,8 +125,10 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
       .slice(-LEARN_FROM_MESSAGES)
       .map((line) => line.text)
       .join('\n');
+    if (!customerText?.trim()) return;
     try {
-      if (source && customerText?.trim()) source.learn(customerText, sopId);
+      deps.picks.add({ text: customerText, sopId });
+      source?.learn(customerText, sopId);
     } catch {
       // Learning is a bonus: a failure never blocks the reply.
     }

@@ -7,6 +7,7 @@ import type { SourceFactory, SuggestionSource } from '../adapters/search.ts';
 import { formatIssue, validateLibrary } from '../search/library.ts';
 import type { Sop, SopLibrary } from '../search/types.ts';
 import { isObject, type LibrarySpec } from './options.ts';
+import type { PicksModel } from './picks.ts';
 
 export type LibraryStatus = 'none' | 'loading' | 'ready' | 'error';
 
@@ -28,6 +29,8 @@ const MAX_SHOWN_ISSUES = 3;
 export function createLibraryModel(deps: {
   fetch: Fetcher;
   createSource: SourceFactory;
+  /** What the team taught earlier: replayed into every new source. */
+  picks: PicksModel;
 }): LibraryModel {
   const status = signal<LibraryStatus>('none');
   const error = signal<string | null>(null);
@@ -54,6 +57,7 @@ export function createLibraryModel(deps: {
     }
     try {
       const next = deps.createSource(result.library, prebuilt);
+      for (const pick of deps.picks.all()) next.learn(pick.text, pick.sopId);
       source.peek()?.dispose?.();
       source.value = next;
     } catch (err) {

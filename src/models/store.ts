@@ -11,6 +11,7 @@ import { type ConfigModel, createConfigModel } from './config.ts';
 import type { ClockPayload, ReplyPayload } from './emitter.ts';
 import { createLibraryModel, type LibraryModel } from './library.ts';
 import type { WidgetOptions } from './options.ts';
+import { createPicks, picksKey } from './picks.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSettings, type SettingsModel } from './settings.ts';
 import { createSuggestions, type SuggestionsModel } from './suggestions.ts';
@@ -81,7 +82,8 @@ export function createStore(deps: StoreDeps): Store {
     if (id !== null) chats.markRead(id);
   });
 
-  const library = createLibraryModel(adapters);
+  const picks = createPicks(adapters.storage, picksKey(options.transport));
+  const library = createLibraryModel({ ...adapters, picks });
   const suggestions = createSuggestions({
     source: library.source,
     chat: focused,
@@ -93,6 +95,7 @@ export function createStore(deps: StoreDeps): Store {
     agent: options.agent,
     chats,
     source: library.source,
+    picks,
     clipboard: adapters.clipboard,
     emitReply: deps.emitReply,
     onError,

@@ -1,5 +1,6 @@
 // A store wired like the widget, on fake adapters, without any DOM.
 import { defaultAdapters } from '../../src/adapters/index.ts';
+import { memoryStorage } from '../../src/adapters/storage.ts';
 import { createLocalTransport } from '../../src/adapters/transport.ts';
 import { type ChatEvent, validateEvent } from '../../src/core/index.ts';
 import type { ClockPayload, ReplyPayload } from '../../src/models/emitter.ts';
@@ -16,6 +17,7 @@ export function harness(options: unknown = {}, serverOffsetMs = 0) {
     notifier,
     clipboard: { writeText: () => Promise.resolve() },
     fetch: () => Promise.reject(new Error('no fetch in tests')),
+    storage: memoryStorage(),
     createSource: (library) => {
       const source = fakeSource(library);
       sources.push(source);

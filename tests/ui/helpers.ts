@@ -1,7 +1,9 @@
 // Mounts the real widget (createWidget) on fake adapters, with the browser clock adapter
 // driven by Vitest's fake timers and a controllable `document.hidden`.
+
 import { act } from '@testing-library/preact';
 import { vi } from 'vitest';
+import { memoryStorage } from '../../src/adapters/storage.ts';
 import { createWidget, type WidgetAdapters } from '../../src/app.ts';
 import { fakeNotifier, fakeSource, T0 } from '../models/fakes.ts';
 
@@ -44,6 +46,8 @@ export async function mount(
       clipboard,
       notifier,
       warn,
+      // Each mount its own store: picks never leak from one test into the next.
+      storage: memoryStorage(),
       createSource: (library) => {
         const source = fakeSource(library);
         sources.push(source);

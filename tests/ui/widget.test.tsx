@@ -2,6 +2,7 @@
 import { fireEvent } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { playbookSearch } from '../../src/adapters/search.ts';
+import { memoryStorage } from '../../src/adapters/storage.ts';
 import { createSearch } from '../../src/search/engine.ts';
 import { LIBRARY } from '../models/fakes.ts';
 import { msg, started } from '../models/harness.ts';
@@ -272,6 +273,38 @@ describe('widget: suggestions and replies', () => {
       { text: 'my order has not arrived', sopId: 'CS-SH-001' },
     ]);
     w.widget.destroy();
+  });
+
+  it('remembers the team’s picks across page loads and teaches them to the next search', async () => {
+    const storage = memoryStorage();
+    const first = await mount({ library: LIBRARY }, { storage });
+    first.widget.on('reply', () => {});
+    await first.push(
+      started('c-1', 0, 'Dana Lee', 'standard'),
+      msg('c-1', 'm1', 1, 'customer', 'parcel tracking please'),
+    );
+    await advance(200);
+    fireEvent.click(first.$('[data-cp-suggestion="CS-SH-001"] [data-cp-reply="r-tracking"]')!);
+    await flush();
+    expect(first.sources[0]!.learned).toEqual([
+      { text: 'parcel tracking please', sopId: 'CS-SH-001' },
+    ]);
+    first.widget.destroy();
+
+    // A reload: a new widget on the same storage teaches its new search what was picked.
+    const second = await mount({ library: LIBRARY }, { storage });
+    expect(second.sources[0]!.learned).toEqual([
+      { text: 'parcel tracking please', sopId: 'CS-SH-001' },
+    ]);
+    second.widget.destroy();
+
+    // Another team's widget starts from its own picks.
+    const other = await mount(
+      { library: LIBRARY, transport: 'local' },
+      { storage: memoryStorage() },
+    );
+    expect(other.sources[0]!.learned).toEqual([]);
+    other.widget.destroy();
   });
 
   it('copies to the clipboard and says so when the host has no reply handler', async () => {
