@@ -3,10 +3,12 @@
 // widget. Nothing here throws into the host page: problems become `error` events (and a
 // console warning). This module exports nothing, so the IIFE bundle defines no global of its
 // own and cannot clobber the queue before it is drained.
+
 import { chunkUrl, SEARCH_CHUNK, SOCKET_CHUNK } from './adapters/chunks.ts';
 import { lazySearch } from './adapters/lazy-search.ts';
 import { lazySocketTransport } from './adapters/lazy-socket.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
+import { isObject } from './core/guards.ts';
 
 type EventName = 'ready' | 'error' | 'reply' | 'clock';
 // biome-ignore lint/suspicious/noExplicitAny: payloads are plain data for the host page
@@ -327,10 +329,6 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
   calls.forEach((args, index) => {
     if (index !== firstInit && !isOn(args)) ChatPlaybook(...args);
   });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isEventName(value: unknown): value is EventName {

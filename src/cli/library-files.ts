@@ -1,9 +1,11 @@
 // Reads an SOP library from disk (or stdin) for the commands: one JSON file, a built index
 // that embeds one, or a folder of Markdown SOPs (docs/library-format.md). All or nothing:
 // any problem throws a LibraryError listing every issue, never a partly loaded library.
+
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isObject } from '../core/guards.ts';
 import { formatIssue, LIBRARY_FORMAT, validateLibrary } from '../search/library.ts';
 import { parseMarkdownSop } from '../search/markdown.ts';
 import type { LibraryIssue, SopLibrary } from '../search/types.ts';
@@ -300,8 +302,4 @@ function looksLikeJson(text: string): boolean {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

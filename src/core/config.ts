@@ -1,6 +1,8 @@
 // Team configuration (protocol.md "Threshold configuration"): defaults from the live-chat
 // standard, validation that names the field, and per-chat resolution of overrides.
+
 import { normalizeForMatch } from './detect.ts';
+import { isObject } from './guards.ts';
 import type {
   ChatRules,
   ChecklistItemDef,
@@ -71,12 +73,6 @@ export interface ConfigError {
 export type ConfigResult =
   | { ok: true; config: TeamConfig; warnings: string[] }
   | { ok: false; errors: ConfigError[] };
-
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function secondsError(value: unknown): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number';

@@ -1,5 +1,6 @@
 // What the engine reads out of message text. Pure string functions, shared by the live
 // widget and `audit` so both tick the same checklist items for the same words.
+import { escapeRegExp } from './guards.ts';
 import type { EscalationKind } from './types.ts';
 
 /** Lower-case with runs of whitespace collapsed to one space (protocol.md hold messages). */
@@ -32,10 +33,6 @@ export function firstNameOf(name: string | undefined): string | null {
   if (name === undefined) return null;
   const first = name.trim().split(/\s+/)[0];
   return first ? first : null;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const WORD_CHAR = /^[\p{L}\p{N}_]$/u;

@@ -1,5 +1,6 @@
 // The boundary: untrusted JSON in, typed events out (protocol.md "Events").
 // Every rejection names the field so a helpdesk integrator can fix the sender.
+import { isObject } from './guards.ts';
 import { parseAt } from './time.ts';
 import type { Author, ChatEvent, Customer } from './types.ts';
 
@@ -20,10 +21,6 @@ function fail(field: string, message: string): never {
 }
 
 type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';

@@ -4,6 +4,7 @@ export { isProtocolEvent, reduce } from './chat.ts';
 export * from './config.ts';
 export * from './detect.ts';
 export * from './events.ts';
+export * from './guards.ts';
 export * from './read.ts';
 export * from './time.ts';
 export * from './timeline.ts';

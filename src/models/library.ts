@@ -4,9 +4,10 @@
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { Fetcher } from '../adapters/fetch.ts';
 import type { SourceFactory, SuggestionSource } from '../adapters/search.ts';
+import { isObject } from '../core/guards.ts';
 import { formatIssue, validateLibrary } from '../search/library.ts';
 import type { Sop, SopLibrary } from '../search/types.ts';
-import { isObject, type LibrarySpec } from './options.ts';
+import type { LibrarySpec } from './options.ts';
 import type { PicksModel } from './picks.ts';
 
 export type LibraryStatus = 'none' | 'loading' | 'ready' | 'error';

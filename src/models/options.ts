@@ -1,5 +1,7 @@
 // The `init` options of shared/spec/embed.md, checked at the widget's boundary. A bad option
 // is reported by field name and replaced by its default, so one typo never stops the widget.
+import { isObject } from '../core/guards.ts';
+
 import {
   type ConfigError,
   DEFAULT_CONFIG,
@@ -28,10 +30,6 @@ export interface WidgetOptions {
 }
 
 const KNOWN = ['target', 'agent', 'role', 'library', 'thresholds', 'transport'];
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isText(value: unknown): value is string {
   return typeof value === 'string' && value !== '';

@@ -2,11 +2,13 @@
 // the loaded types. Pure: the CLI and the widget both feed it already-parsed data.
 // One function per import, and lightFormat rather than format: format pulls in a whole
 // locale (~17 kB) and this module ships in the widget.
+
 import { addMonths } from 'date-fns/addMonths';
 import { differenceInCalendarMonths } from 'date-fns/differenceInCalendarMonths';
 import { isBefore } from 'date-fns/isBefore';
 import { lightFormat } from 'date-fns/lightFormat';
 import { startOfDay } from 'date-fns/startOfDay';
+import { isObject } from '../core/guards.ts';
 import { parseTemplate } from './placeholders.ts';
 import type { LibraryIssue, Sop, SopEscalation, SopLibrary, SopReply, SopStep } from './types.ts';
 
@@ -423,10 +425,6 @@ function withoutUndefined<T extends object>(value: T): T {
     if (field !== undefined) copy[key] = field;
   }
   return copy as T;
-}
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A short description of a wrong value, for messages. */

@@ -13,6 +13,7 @@
 // is the thin runner: one timer to the next due instant, each due batch handed to `ingest`.
 // It stops by itself after `maxChats` chats or `durationMs`, and at once on `close()`.
 
+import { escapeRegExp } from '../core/guards.ts';
 export interface SimScenario {
   /** Where it came from (diagnostics). */
   name: string;
@@ -128,10 +129,6 @@ export function parseScenario(name: string, text: string): SimScenario | null {
 
 function firstName(name: string): string {
   return name.split(/\s+/)[0] ?? name;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function gap(random: () => number, mean: number, min: number, max: number): number {
