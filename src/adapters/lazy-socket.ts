@@ -1,6 +1,7 @@
 // The socket transport from its chunk (chunks.ts): until it has loaded the widget reads as
-// connecting, `now()` is the local clock, and sent actions wait for the real transport (which
-// acknowledges and retries them).
+// connecting, `now()` is the local clock, sent actions and picks wait for the real transport
+// (which acknowledges and retries them), and picks listeners are passed on once it is there.
+import type { SharedPick } from '../server/wire.ts';
 import { loadChunk, SOCKET_KEY } from './chunks.ts';
 import type { Clock } from './clock.ts';
 import {
@@ -21,9 +22,13 @@ export function lazySocketTransport(
     let real: Transport | null = null;
     let sink: TransportSink | null = null;
     let disposed = false;
+    const listeners = new Set<(picks: SharedPick[]) => void>();
     const ready = loadChunk<SocketFactory>(url, SOCKET_KEY, doc).then((create) => {
       if (disposed) return null;
       real = create(options, clock);
+      real.onPicks?.((picks) => {
+        for (const l of listeners) l(picks);
+      });
       if (sink) real.start(sink);
       return real;
     });
@@ -46,9 +51,17 @@ export function lazySocketTransport(
         if (!transport) throw new Error('the transport was closed');
         return transport.send(action);
       },
+      async sharePick(pick) {
+        await (await ready)?.sharePick?.(pick);
+      },
+      onPicks(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
       now: () => (real ? real.now() : clock.now()),
       dispose() {
         disposed = true;
+        listeners.clear();
         real?.dispose();
         real = null;
         sink = null;

@@ -2,7 +2,8 @@
 // - events arrive in batches carrying per-team offsets; the transport applies each offset
 //   once, holds back a batch that would leave a gap, and resumes from its last offset on
 //   every reconnection, so the widget sees every stored event exactly once;
-// - the agent's actions are sent with an ack and retried (same id, backoff) until stored;
+// - the agent's actions and SOP picks are sent with an ack and retried (same id, backoff)
+//   until stored; the team's picks arrive on every connection and live (`onPicks`);
 // - `now()` is the local clock corrected by an NTP-style estimate of the server's clock.
 import {
   io as connect,
@@ -18,13 +19,15 @@ import type {
   ConfigVersion,
   EventsBatch,
   HeadAck,
+  PickAck,
+  PickRequest,
   ReplayAck,
+  SharedPick,
   Welcome,
   WidgetAuth,
 } from '../server/wire.ts';
 import type { Clock } from './clock.ts';
 import type {
-  PlaybookAction,
   SocketTransportOptions,
   Transport,
   TransportSink,
@@ -160,6 +163,8 @@ export interface SocketTransportExtras {
 }
 
 export interface SocketTransport extends Transport {
+  sharePick(pick: PickRequest): Promise<void>;
+  onPicks(listener: (picks: SharedPick[]) => void): () => void;
   /** Supervisors: saves a (partial) configuration; errors name the field. */
   saveConfig(config: unknown, comment?: string): Promise<ConfigSaveAck>;
   configHistory(): Promise<ConfigVersion[]>;
@@ -178,7 +183,9 @@ export interface SocketTransport extends Transport {
 
 interface PendingAction {
   id: string;
-  event: PlaybookAction;
+  /** The socket event and its payload: `action` { id, event } or `pick` { id, text, sopId }. */
+  name: 'action' | 'pick';
+  payload: unknown;
   attempts: number;
   inFlight: boolean;
   timer: unknown;
@@ -218,6 +225,7 @@ export function createSocketTransport(
   const ackTimeout = options.ackTimeoutMs ?? 5000;
   const gapRepairMs = options.gapRepairMs ?? 1000;
   const actions = new Map<string, PendingAction>();
+  const pickListeners = new Set<(picks: SharedPick[]) => void>();
   let sink: TransportSink | null = null;
   let socket: Socket | null = null;
   let disposed = false;
@@ -334,9 +342,9 @@ export function createSocketTransport(
     p.inFlight = true;
     p.attempts += 1;
     s.timeout(ackTimeout).emit(
-      'action',
-      { id: p.id, event: p.event },
-      (err: unknown, ack: ActionAck | undefined) => {
+      p.name,
+      p.payload,
+      (err: unknown, ack: ActionAck | PickAck | undefined) => {
         p.inFlight = false;
         if (!actions.has(p.id)) return;
         if (!err && ack?.ok) {
@@ -393,6 +401,9 @@ export function createSocketTransport(
       welcome = w;
     });
     s.on('events', onBatch);
+    s.on('picks', (picks: SharedPick[]) => {
+      if (!disposed && Array.isArray(picks)) for (const l of pickListeners) l(picks);
+    });
     s.on('config', (v: ConfigVersion) => {
       configVersion = v;
       // Version 0 is the built-in defaults: the host's own thresholds stay until a
@@ -450,6 +461,25 @@ export function createSocketTransport(
     });
   }
 
+  /** Sends until the server stores it (or refuses it for good). */
+  function deliverAcked(id: string, name: PendingAction['name'], payload: unknown): Promise<void> {
+    if (disposed) return Promise.reject(new Error('transport disposed'));
+    return new Promise<void>((resolve, reject) => {
+      const p: PendingAction = {
+        id,
+        name,
+        payload,
+        attempts: 0,
+        inFlight: false,
+        timer: null,
+        resolve,
+        reject,
+      };
+      actions.set(id, p);
+      attempt(p);
+    });
+  }
+
   return {
     start(s) {
       if (disposed || sink) return;
@@ -458,20 +488,14 @@ export function createSocketTransport(
       open();
     },
     send(action) {
-      if (disposed) return Promise.reject(new Error('transport disposed'));
-      return new Promise<void>((resolve, reject) => {
-        const p: PendingAction = {
-          id: randomId(),
-          event: action,
-          attempts: 0,
-          inFlight: false,
-          timer: null,
-          resolve,
-          reject,
-        };
-        actions.set(p.id, p);
-        attempt(p);
-      });
+      const id = randomId();
+      return deliverAcked(id, 'action', { id, event: action });
+    },
+    sharePick: (pick: PickRequest) =>
+      deliverAcked(pick.id, 'pick', { id: pick.id, text: pick.text, sopId: pick.sopId }),
+    onPicks(listener) {
+      pickListeners.add(listener);
+      return () => pickListeners.delete(listener);
     },
     now: () => clock.now() + sync.offsetMs,
     dispose() {
@@ -484,6 +508,7 @@ export function createSocketTransport(
         p.reject(new Error('transport disposed before the server stored the action'));
       }
       actions.clear();
+      pickListeners.clear();
       socket?.removeAllListeners();
       socket?.io.removeAllListeners();
       socket?.disconnect();

@@ -2,7 +2,13 @@
 // pushes events through the widget's API; the socket transport (realtime issue) implements
 // the same interface, adding a server clock offset to `now()`.
 import type { ChatEvent, PlaybookEvent } from '../core/index.ts';
-import type { ConfigSaveAck, ConfigVersion, Welcome } from '../server/wire.ts';
+import type {
+  ConfigSaveAck,
+  ConfigVersion,
+  PickRequest,
+  SharedPick,
+  Welcome,
+} from '../server/wire.ts';
 import type { Clock } from './clock.ts';
 
 export type TransportStatus = 'connecting' | 'online' | 'offline' | 'error';
@@ -28,6 +34,13 @@ export interface Transport {
    * script-tag bundle's socket transport until its chunk has loaded.
    */
   readonly supervisor?: SupervisorCapability | undefined;
+  /** Shares an SOP pick with the team (server transports): resolves once stored. */
+  sharePick?(pick: PickRequest): Promise<void>;
+  /**
+   * The team's shared picks: all kept ones on every (re)connection, then each new one (the
+   * sender's own included). Returns the cleanup. Absent on the local transport.
+   */
+  onPicks?(listener: (picks: SharedPick[]) => void): () => void;
 }
 
 /** What the supervisor view needs from the server (docs/realtime.md "Team configuration"). */

@@ -4,7 +4,6 @@
 // chat placeholders from the chat, the rest from a small form, before anything is inserted.
 import { batch, type ReadonlySignal, signal } from '@preact/signals';
 import type { Clipboard } from '../adapters/clipboard.ts';
-import type { SuggestionSource } from '../adapters/search.ts';
 import type { Transport } from '../adapters/transport.ts';
 import { type PlaybookEvent, validateEvent } from '../core/index.ts';
 import { fillTemplate } from '../search/placeholders.ts';
@@ -12,7 +11,7 @@ import type { SopReply } from '../search/types.ts';
 import type { ChatsModel } from './chats.ts';
 import { chatValues } from './describe.ts';
 import type { ReplyPayload } from './emitter.ts';
-import type { PicksModel } from './picks.ts';
+import { MAX_PICK_TEXT, newPickId, type PicksModel } from './picks.ts';
 
 export interface ReplyDraft {
   chatId: string;
@@ -55,8 +54,7 @@ export interface CommandsDeps {
   transport: Transport;
   agent: { id?: string; name?: string };
   chats: ChatsModel;
-  source: ReadonlySignal<SuggestionSource | null>;
-  /** The team's picks, kept between page loads. */
+  /** The team's picks: kept between page loads, taught to the search, shared by the server. */
   picks: PicksModel;
   clipboard: Clipboard;
   /** Fires the host's 'reply' handlers; false when there are none. */
@@ -117,21 +115,20 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
       filled: true,
     });
     if (problem) deps.onError(problem);
-    const source = deps.source.peek();
     const customerText = deps.chats
       .get(chatId)
       ?.conversation.peek()
       .filter((line) => line.author === 'customer')
       .slice(-LEARN_FROM_MESSAGES)
       .map((line) => line.text)
-      .join('\n');
-    if (!customerText?.trim()) return;
-    try {
-      deps.picks.add({ text: customerText, sopId });
-      source?.learn(customerText, sopId);
-    } catch {
-      // Learning is a bonus: a failure never blocks the reply.
-    }
+      .join('\n')
+      .slice(-MAX_PICK_TEXT)
+      .trim();
+    if (!customerText) return;
+    const pick = { id: newPickId(), text: customerText, sopId };
+    deps.picks.add([pick]);
+    // Learning is a bonus: a pick the server could not take stays this widget's own.
+    deps.transport.sharePick?.(pick).catch(() => {});
   }
 
   /** Fills the draft's reply: inserts it when complete, else shows what is missing. */

@@ -1,6 +1,7 @@
 // The server's core, independent of HTTP and sockets: validate with the engine, append to
 // the log (durably), fold into the team index, and hand the new records to whoever
-// broadcasts them. Replay, snapshot, the versioned team configuration and compaction too.
+// broadcasts them. Replay, snapshot, the versioned team configuration, the team's shared SOP
+// picks and compaction too.
 import {
   type ChatEvent,
   DEFAULT_CONFIG,
@@ -16,6 +17,8 @@ import type {
   ConfigVersion,
   EventsBatch,
   IngestResult,
+  PickRequest,
+  SharedPick,
 } from './wire.ts';
 
 export interface HubOptions {
@@ -34,6 +37,7 @@ export interface HubOptions {
 export interface HubListener {
   events(team: string, batch: EventsBatch): void;
   config(team: string, version: ConfigVersion): void;
+  picks(team: string, picks: SharedPick[]): void;
 }
 
 interface TeamState {
@@ -312,6 +316,21 @@ export class Hub {
   }
 
   // -------------------------------------------------------------------------
+  // SOP picks
+
+  picks(team: string): Promise<SharedPick[]> {
+    return this.log.picks(team);
+  }
+
+  /** Stores a validated pick, stamped with its sender, and pushes it to the team; false: a repeat. */
+  async addPick(team: string, pick: PickRequest, by: string): Promise<boolean> {
+    const shared: SharedPick = { ...pick, by, at: this.now() };
+    const added = await this.log.addPick(team, shared);
+    if (added) for (const l of this.listeners) l.picks(team, [shared]);
+    return added;
+  }
+
+  // -------------------------------------------------------------------------
   // Compaction
 
   /** Drops closed chats older than the retention from the log and the index. */
@@ -376,4 +395,33 @@ export function validateAction(
   if (v.kind === 'invalid') return { ok: false, error: v.error };
   if (v.kind === 'ignored') return { ok: false, error: `type: unknown playbook event '${type}'` };
   return { ok: true, event: v.event };
+}
+
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.trim() !== '' && value.length <= max;
+
+/** A `pick` from a widget: `{ id, text, sopId }`, each checked with a message naming it. */
+export function validatePick(
+  raw: unknown,
+): { ok: true; pick: PickRequest } | { ok: false; error: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: 'pick: must be an object { id, text, sopId }' };
+  }
+  const { id, text, sopId } = raw as Record<string, unknown>;
+  if (!isText(id, 128)) return { ok: false, error: 'id: must be a string of 1 to 128 characters' };
+  if (!isText(sopId, 100)) {
+    return { ok: false, error: 'sopId: must be a non-empty string of at most 100 characters' };
+  }
+  if (!isText(text, 2000)) {
+    return { ok: false, error: 'text: must be a non-empty string of at most 2,000 characters' };
+  }
+  return { ok: true, pick: { id, text, sopId } };
+}
+
+/** A stored pick read back (files and Redis are checked like any input), or null. */
+export function readPick(raw: unknown): SharedPick | null {
+  const v = validatePick(raw);
+  if (!v.ok) return null;
+  const { by, at } = raw as Partial<SharedPick>;
+  return typeof by === 'string' && typeof at === 'number' ? { ...v.pick, by, at } : null;
 }

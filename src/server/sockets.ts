@@ -1,6 +1,7 @@
 // The socket.io side: widgets on `/` (signed token of an agent or supervisor; resume from an
-// offset; actions; supervisors' configuration) and helpdesk connectors on `/connectors`
-// (connector token or the shared secret; events in, acknowledged like the HTTP ingest).
+// offset; actions; SOP picks shared with the team; supervisors' configuration) and helpdesk
+// connectors on `/connectors` (connector token or the shared secret; events in, acknowledged
+// like the HTTP ingest).
 import type { Namespace, Server, Socket } from 'socket.io';
 import {
   type AuthFailureCode,
@@ -9,7 +10,7 @@ import {
   type TokenClaims,
   verifyToken,
 } from './auth.ts';
-import { type Hub, validateAction } from './hub.ts';
+import { type Hub, validateAction, validatePick } from './hub.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type {
   ActionAck,
@@ -17,6 +18,7 @@ import type {
   ConfigSaveAck,
   ConnectorAck,
   HeadAck,
+  PickAck,
   ReplayAck,
   Welcome,
   WidgetAuth,
@@ -62,6 +64,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
   const unlisten = hub.listen({
     events: (team, batch) => widgets.to(roomOf(team)).emit('events', batch),
     config: (team, version) => widgets.to(roomOf(team)).emit('config', version),
+    picks: (team, picks) => widgets.to(roomOf(team)).emit('picks', picks),
   });
 
   widgets.use((socket, next) => {
@@ -138,6 +141,23 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       } catch (err) {
         options.warn(`action of ${claims.sub}: ${(err as Error).message}`);
         ack({ ok: false, error: 'could not store the action; retrying', retry: true });
+      }
+    });
+
+    socket.on('pick', async (...args: unknown[]) => {
+      const ack = ackOf<PickAck>(args);
+      if (!ack) return;
+      const v = validatePick(args[0]);
+      if (!v.ok) return ack({ ok: false, error: v.error, retry: false });
+      if (!actionLimiter.take(socket.id).ok) {
+        return ack({ ok: false, error: 'too many actions, slow down', retry: true });
+      }
+      try {
+        const added = await hub.addPick(team, v.pick, claims.sub);
+        ack(added ? { ok: true } : { ok: true, duplicate: true });
+      } catch (err) {
+        options.warn(`pick of ${claims.sub}: ${(err as Error).message}`);
+        ack({ ok: false, error: 'could not store the pick; retrying', retry: true });
       }
     });
 
@@ -220,6 +240,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
     if (claims.name) welcome.name = claims.name;
     socket.emit('welcome', welcome);
     socket.emit('config', await hub.currentConfig(team));
+    socket.emit('picks', await hub.picks(team));
     await catchUp(socket, team, auth.offset, auth.log);
   }
 

@@ -80,6 +80,31 @@ export type ActionAck =
   /** `retry` false: the server refused the action itself (resending will not help). */
   | { ok: false; error: string; retry: boolean };
 
+/** An SOP pick as the widget makes it: the customer's words and the SOP the agent chose. */
+export interface PickRequest {
+  /** Made by the widget when the agent picked (random): its own echo is recognised by it. */
+  id: string;
+  /** The customer's recent words, 1 to 2,000 characters. */
+  text: string;
+  /** 1 to 100 characters. */
+  sopId: string;
+}
+
+/** A pick as the team shares it: stamped with the sender (`sub`) and the server's time. */
+export interface SharedPick extends PickRequest {
+  by: string;
+  at: number;
+}
+
+/**
+ * `pick` (widget → server), acknowledged like an action and retried with the same id.
+ * `picks` (server → widget): `SharedPick[]`, the team's newest picks (oldest first) after
+ * every `welcome`, then each new pick of the team as it is stored.
+ */
+export type PickAck =
+  | { ok: true; duplicate?: boolean }
+  | { ok: false; error: string; retry: boolean };
+
 export interface ConfigSaveRequest {
   config: unknown;
   comment?: string;

@@ -10,7 +10,7 @@ import {
 import type { TransportSink, TransportStatus } from '../../src/adapters/transport.ts';
 import type { ChatEvent } from '../../src/core/index.ts';
 import type { RunningServer } from '../../src/server/index.ts';
-import type { EventsBatch } from '../../src/server/wire.ts';
+import type { EventsBatch, SharedPick } from '../../src/server/wire.ts';
 import {
   message,
   postEvents,
@@ -223,6 +223,51 @@ describe('socket transport', () => {
     await waitFor(() => agentSink.configs.length === 2, 5000, 'revert push');
     expect(agentSink.configs[1]).toMatchObject({ maxGapS: 120 });
     expect(await a.saveConfig({ maxGapS: 10, gapWarnS: 5 })).toMatchObject({ ok: false });
+  });
+
+  it("shares a pick; the team's picks reach onPicks on connect and live, until its cleanup", async () => {
+    const a = transport(agent('a-1'));
+    const b = transport(agent('a-2'));
+    const got: SharedPick[][] = [];
+    const kept: SharedPick[][] = [];
+    const stop = b.onPicks((list) => got.push(list));
+    b.onPicks((list) => kept.push(list));
+    a.start(recorder());
+    b.start(recorder());
+    await waitFor(() => got.length === 1, 5000, 'list on connect');
+    expect(got[0]).toEqual([]);
+    const p = { id: 'p-1', text: 'my parcel is late', sopId: 'CS-SH-001' };
+    await a.sharePick(p);
+    await waitFor(() => got.length === 2, 5000, 'live pick');
+    expect(got[1]).toEqual([{ ...p, by: 'a-1', at: expect.any(Number) }]);
+
+    stop();
+    await a.sharePick({ ...p, id: 'p-2' });
+    await waitFor(() => kept.length === 3, 5000, 'second pick');
+    expect(got).toHaveLength(2);
+    await expect(a.sharePick({ ...p, sopId: '' })).rejects.toThrow(/^sopId: /);
+
+    // A widget that connects later gets both, oldest first.
+    const later = transport(agent('a-3'));
+    const first: SharedPick[][] = [];
+    later.onPicks((list) => first.push(list));
+    later.start(recorder());
+    await waitFor(() => first.length === 1, 5000, 'picks on connect');
+    expect(first[0]!.map((x) => x.id)).toEqual(['p-1', 'p-2']);
+  });
+
+  it('keeps a pick shared while the server is down and stores it once it is back', async () => {
+    const port = server.port;
+    const sink = recorder();
+    const t = transport(agent());
+    t.start(sink);
+    await waitFor(() => sink.statuses.includes('online'));
+    await server.close();
+    await waitFor(() => sink.statuses.at(-1) !== 'online', 5000, 'offline');
+    const shared = t.sharePick({ id: 'p-off', text: 'refund please', sopId: 'CS-OR-001' });
+    server = await serve({ data: dir, rateLimit: false, port });
+    await shared;
+    expect((await server.hub.picks('default')).map((x) => x.id)).toEqual(['p-off']);
   });
 
   it('reports an error status for a refused token and stops', async () => {

@@ -1,14 +1,20 @@
 // A store wired like the widget, on fake adapters, without any DOM.
 import { defaultAdapters } from '../../src/adapters/index.ts';
 import { memoryStorage } from '../../src/adapters/storage.ts';
-import { createLocalTransport } from '../../src/adapters/transport.ts';
+import { createLocalTransport, type Transport } from '../../src/adapters/transport.ts';
 import { type ChatEvent, validateEvent } from '../../src/core/index.ts';
 import type { ClockPayload, ReplyPayload } from '../../src/models/emitter.ts';
 import { validateOptions } from '../../src/models/options.ts';
 import { createStore } from '../../src/models/store.ts';
 import { fakeClock, fakeNotifier, fakeSource, T0 } from './fakes.ts';
 
-export function harness(options: unknown = {}, serverOffsetMs = 0) {
+export function harness(
+  options: unknown = {},
+  serverOffsetMs = 0,
+  /** What a server transport adds to the local one (e.g. `sharePick`, `onPicks`). */
+  transportExtras: Partial<Transport> = {},
+  storage = memoryStorage(),
+) {
   const clock = fakeClock();
   const notifier = fakeNotifier();
   const sources: ReturnType<typeof fakeSource>[] = [];
@@ -17,7 +23,7 @@ export function harness(options: unknown = {}, serverOffsetMs = 0) {
     notifier,
     clipboard: { writeText: () => Promise.resolve() },
     fetch: () => Promise.reject(new Error('no fetch in tests')),
-    storage: memoryStorage(),
+    storage,
     createSource: (library) => {
       const source = fakeSource(library);
       sources.push(source);
@@ -26,7 +32,10 @@ export function harness(options: unknown = {}, serverOffsetMs = 0) {
     warn: () => {},
   });
   // The transport's now() is the server-corrected time the clocks are measured against.
-  const transport = createLocalTransport({ now: () => clock.time + serverOffsetMs });
+  const transport = Object.assign(
+    createLocalTransport({ now: () => clock.time + serverOffsetMs }),
+    transportExtras,
+  );
   const clocks: ClockPayload[] = [];
   const replies: ReplyPayload[] = [];
   const errors: string[] = [];

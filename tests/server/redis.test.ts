@@ -2,7 +2,8 @@
 // log (one Redis Stream per team, offsets = stream order). A widget can move to any node.
 import { signToken } from '../../src/server/auth.ts';
 import type { RunningServer } from '../../src/server/index.ts';
-import type { ActionAck, ConfigSaveAck } from '../../src/server/wire.ts';
+import { MAX_PICKS } from '../../src/server/store/types.ts';
+import type { ActionAck, ConfigSaveAck, PickAck, SharedPick } from '../../src/server/wire.ts';
 import {
   type ChildServer,
   connected,
@@ -136,6 +137,31 @@ describe.skipIf(!available && !inCi)('--redis: two server processes', () => {
     onA.close();
   });
 
+  it('shares a pick made on one node with widgets on the other, now and when they connect', async () => {
+    const onA = widget(a.url, token('agent', 'a-1'));
+    const onB = widget(b.url, token('agent', 'a-2'));
+    const live: SharedPick[] = [];
+    onB.socket.on('picks', (list: SharedPick[]) => live.push(...list));
+    await Promise.all([connected(onA), connected(onB)]);
+    await onB.waitFor(() => onB.welcome !== null);
+    const p = { id: 'redis-pick-1', text: 'my parcel is late', sopId: 'CS-SH-001' };
+    expect(await emitAck<PickAck>(onA.socket, 'pick', p)).toEqual({ ok: true });
+    await onB.waitFor(() => live.some((x) => x.id === p.id), 10_000, 'pick on B');
+    expect(live.find((x) => x.id === p.id)).toMatchObject({ ...p, by: 'a-1' });
+    // A retry on the other node is the same pick.
+    expect(await emitAck<PickAck>(onB.socket, 'pick', p)).toEqual({ ok: true, duplicate: true });
+    onA.close();
+    onB.close();
+
+    const later = widget(a.url, token('agent', 'a-3'));
+    const first: SharedPick[][] = [];
+    later.socket.on('picks', (list: SharedPick[]) => first.push(list));
+    await connected(later);
+    await later.waitFor(() => first.length > 0, 10_000, 'picks on connect');
+    expect(first[0]!.filter((x) => x.id === p.id)).toHaveLength(1);
+    later.close();
+  });
+
   it("broadcasts a supervisor's configuration to widgets on every node", async () => {
     const boss = widget(a.url, token('supervisor', 's-1'));
     const agentOnB = widget(b.url, token());
@@ -199,6 +225,27 @@ describe.skipIf(!available && !inCi)('--redis in-process', () => {
       expect(records.map((r) => r.o)).toEqual([3]);
       await server.ingest([message('open', 'm1', 1)]);
       expect(await server.hub.head('default')).toBe(4);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('keeps the newest 2,000 picks in Redis across a restart, a retried one once', async () => {
+    const pick = (i: number) => ({ id: `p-${i}`, text: `words ${i}`, sopId: 'CS-SH-001' });
+    server = await serve({ redis: redis.url, redisPrefix: 'p:' });
+    for (let i = 0; i < MAX_PICKS + 2; i++) await server.hub.addPick('acme', pick(i), 'a-1');
+    expect(await server.hub.addPick('acme', pick(MAX_PICKS + 1), 'a-1')).toBe(false);
+    await server.close();
+
+    server = await serve({ redis: redis.url, redisPrefix: 'p:' });
+    try {
+      const kept = await server.hub.picks('acme');
+      expect(kept).toHaveLength(MAX_PICKS);
+      expect(kept[0]).toMatchObject({ ...pick(2), by: 'a-1' });
+      expect(kept.at(-1)!.id).toBe(`p-${MAX_PICKS + 1}`);
+      // A pick that fell out of the kept ones is no longer remembered as stored.
+      expect(await server.hub.addPick('acme', pick(0), 'a-1')).toBe(true);
+      expect(await server.hub.picks('globex')).toEqual([]);
     } finally {
       await server.close();
     }

@@ -5,6 +5,8 @@
 //   DIR/teams/<team>/events.jsonl    {"o":1,"t":1763892000000,"e":{…event…}[,"k":"…"]}
 //                                    after compaction the first line is {"head":N,"compactedAt":T}
 //   DIR/teams/<team>/config.jsonl    one ConfigVersion per line
+//   DIR/teams/<team>/picks.jsonl     one SharedPick per line (rewritten with the newest
+//                                    MAX_PICKS once it holds twice as many)
 //
 // On open every file is read back (a torn last line from a crash is cut off) to rebuild the
 // offsets; compaction rewrites a team's file to a temporary one and renames it over.
@@ -21,8 +23,16 @@ import {
 import { join } from 'node:path';
 import { validateEvent } from '../../core/index.ts';
 import { isTeamName } from '../auth.ts';
-import type { ConfigVersion } from '../wire.ts';
-import type { AppendItem, AppendResult, EventLog, NewConfigVersion, StoredEvent } from './types.ts';
+import { readPick } from '../hub.ts';
+import type { ConfigVersion, SharedPick } from '../wire.ts';
+import {
+  type AppendItem,
+  type AppendResult,
+  type EventLog,
+  MAX_PICKS,
+  type NewConfigVersion,
+  type StoredEvent,
+} from './types.ts';
 
 interface TeamLog {
   records: StoredEvent[];
@@ -34,6 +44,11 @@ interface TeamLog {
   keys: Map<string, { offset: number; durable: Promise<void> }>;
   configs: ConfigVersion[];
   writer: TeamWriter | null;
+  picks: SharedPick[];
+  /** Lines in picks.jsonl (rewritten with the kept picks at 2 × MAX_PICKS). */
+  pickLines: number;
+  /** Serialises the picks' checks and writes. */
+  pickChain: Promise<unknown>;
 }
 
 /** Binary search: index of the first record with offset > after. */
@@ -208,7 +223,17 @@ export class LocalLog implements EventLog {
   private team(team: string): TeamLog {
     let t = this.teamsMap.get(team);
     if (!t) {
-      t = { records: [], head: 0, visible: 0, keys: new Map(), configs: [], writer: null };
+      t = {
+        records: [],
+        head: 0,
+        visible: 0,
+        keys: new Map(),
+        configs: [],
+        writer: null,
+        picks: [],
+        pickLines: 0,
+        pickChain: Promise.resolve(),
+      };
       this.teamsMap.set(team, t);
     }
     return t;
@@ -284,6 +309,32 @@ export class LocalLog implements EventLog {
         // A torn config line was never acknowledged.
       }
     }
+    const picksPath = join(dir, 'picks.jsonl');
+    let picksText = '';
+    try {
+      picksText = await readFile(picksPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const complete = picksText.slice(0, picksText.lastIndexOf('\n') + 1);
+    // A torn last line was never acknowledged; cut it so the next append starts a line.
+    if (complete.length < picksText.length) await truncate(picksPath, Buffer.byteLength(complete));
+    const ids = new Set<string>();
+    for (const line of complete.split('\n')) {
+      if (line.trim() === '') continue;
+      t.pickLines += 1;
+      let pick: SharedPick | null = null;
+      try {
+        pick = readPick(JSON.parse(line));
+      } catch {
+        // not JSON: skipped like an invalid record
+      }
+      if (pick && !ids.has(pick.id)) {
+        ids.add(pick.id);
+        t.picks.push(pick);
+      }
+    }
+    t.picks = t.picks.slice(-MAX_PICKS);
   }
 
   private loadRecord(t: TeamLog, raw: Record<string, unknown>, where: string): void {
@@ -408,6 +459,41 @@ export class LocalLog implements EventLog {
     return version;
   }
 
+  async picks(team: string): Promise<SharedPick[]> {
+    return [...(this.teamsMap.get(team)?.picks ?? [])];
+  }
+
+  addPick(team: string, pick: SharedPick): Promise<boolean> {
+    const t = this.team(team);
+    const run = t.pickChain.then(async () => {
+      if (t.picks.some((p) => p.id === pick.id)) return false;
+      if (this.dir) await this.writePick(team, t, pick);
+      t.picks = [...t.picks, pick].slice(-MAX_PICKS);
+      return true;
+    });
+    t.pickChain = run.catch(() => {});
+    return run;
+  }
+
+  /** Appends (and syncs) one pick; past 2 × MAX_PICKS lines, rewrites the file with the kept ones. */
+  private async writePick(team: string, t: TeamLog, pick: SharedPick): Promise<void> {
+    const dir = this.teamDir(team);
+    const path = join(dir, 'picks.jsonl');
+    await mkdir(dir, { recursive: true });
+    const rewrite = t.pickLines + 1 > 2 * MAX_PICKS;
+    const lines = rewrite ? [...t.picks.slice(1 - MAX_PICKS), pick] : [pick];
+    const handle = await open(rewrite ? `${path}.tmp` : path, rewrite ? 'w' : 'a');
+    try {
+      await handle.write(lines.map((p) => `${JSON.stringify(p)}\n`).join(''));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    if (rewrite) await rename(`${path}.tmp`, path);
+    await fsyncDir(dir);
+    t.pickLines = rewrite ? lines.length : t.pickLines + 1;
+  }
+
   async drop(team: string, offsets: ReadonlySet<number>): Promise<void> {
     const t = this.teamsMap.get(team);
     if (!t || offsets.size === 0) return;
@@ -438,6 +524,7 @@ export class LocalLog implements EventLog {
 
   async close(): Promise<void> {
     for (const t of this.teamsMap.values()) {
+      await t.pickChain;
       const writer = t.writer;
       if (writer) await writer.exclusive(() => writer.closeHandle());
       t.writer = null;

@@ -9,14 +9,24 @@
 //   <prefix>t:<team>:head       counter: the last offset handed out
 //   <prefix>t:<team>:keys       hash: action key → offset (a retried action is stored once)
 //   <prefix>t:<team>:config     list of configuration versions (JSON), version = index + 1
+//   <prefix>t:<team>:picks      list of the newest MAX_PICKS SOP picks (JSON), oldest first
+//   <prefix>t:<team>:pick-ids   hash: id → 1 for the picks in that list (a retry is stored once)
 //
 // Durability is Redis's: run it with `appendonly yes` (and `appendfsync always` for the same
 // guarantee as --data).
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { validateEvent } from '../../core/index.ts';
-import type { ConfigVersion } from '../wire.ts';
-import type { AppendItem, AppendResult, EventLog, NewConfigVersion, StoredEvent } from './types.ts';
+import { readPick } from '../hub.ts';
+import type { ConfigVersion, SharedPick } from '../wire.ts';
+import {
+  type AppendItem,
+  type AppendResult,
+  type EventLog,
+  MAX_PICKS,
+  type NewConfigVersion,
+  type StoredEvent,
+} from './types.ts';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -44,6 +54,16 @@ for i = 0, n - 1 do
   end
 end
 return out
+`;
+
+const ADD_PICK = `
+if redis.call('HSETNX', KEYS[2], ARGV[1], 1) == 0 then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+while redis.call('LLEN', KEYS[1]) > tonumber(ARGV[3]) do
+  local ok, old = pcall(cjson.decode, redis.call('LPOP', KEYS[1]))
+  if ok and type(old) == 'table' and old.id then redis.call('HDEL', KEYS[2], old.id) end
+end
+return 1
 `;
 
 export interface RedisLogOptions {
@@ -155,6 +175,28 @@ export class RedisLog implements EventLog {
       .sAdd(`${this.prefix}teams`, team)
       .exec()) as unknown as [number, number];
     return { ...v, version: Number(length) };
+  }
+
+  async picks(team: string): Promise<SharedPick[]> {
+    const picks: SharedPick[] = [];
+    for (const json of await this.client.lRange(this.key(team, 'picks'), 0, -1)) {
+      let pick: SharedPick | null = null;
+      try {
+        pick = readPick(JSON.parse(json));
+      } catch {
+        // not JSON: skipped
+      }
+      if (pick) picks.push(pick);
+    }
+    return picks;
+  }
+
+  async addPick(team: string, pick: SharedPick): Promise<boolean> {
+    const added = await this.client.eval(ADD_PICK, {
+      keys: [this.key(team, 'picks'), this.key(team, 'pick-ids')],
+      arguments: [pick.id, JSON.stringify(pick), String(MAX_PICKS)],
+    });
+    return added === 1;
   }
 
   async drop(team: string, offsets: ReadonlySet<number>): Promise<void> {

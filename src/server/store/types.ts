@@ -1,8 +1,12 @@
 // The event log behind the server: per team, an append-only sequence of validated events,
-// each with a monotonic integer offset, plus the team's versioned configuration. Three
+// each with a monotonic integer offset, plus the team's versioned configuration and its
+// shared SOP picks (the newest MAX_PICKS, apart from the events: compaction never drops them). Three
 // implementations: memory (default), JSONL files with fsync (--data), Redis Streams (--redis).
 import type { ChatEvent } from '../../core/index.ts';
-import type { ConfigVersion } from '../wire.ts';
+import type { ConfigVersion, SharedPick } from '../wire.ts';
+
+/** The newest SOP picks a team keeps. */
+export const MAX_PICKS = 2000;
 
 export interface StoredEvent {
   /** Per-team offset, from 1, strictly increasing. */
@@ -42,6 +46,10 @@ export interface EventLog {
   head(team: string): Promise<number>;
   configHistory(team: string): Promise<ConfigVersion[]>;
   appendConfig(team: string, version: NewConfigVersion): Promise<ConfigVersion>;
+  /** The team's kept SOP picks, oldest first. */
+  picks(team: string): Promise<SharedPick[]>;
+  /** Stores a pick (durably) and drops the oldest beyond MAX_PICKS; false: its id is kept already. */
+  addPick(team: string, pick: SharedPick): Promise<boolean>;
   /** Compaction: removes these records for good (the head stays). */
   drop(team: string, offsets: ReadonlySet<number>): Promise<void>;
   close(): Promise<void>;
