@@ -5,7 +5,7 @@
 // own and cannot clobber the queue before it is drained.
 
 import { chunkUrl, SEARCH_CHUNK, SOCKET_CHUNK } from './adapters/chunks.ts';
-import { lazySearch } from './adapters/lazy-search.ts';
+import { lazyFileSearch, lazySearch } from './adapters/lazy-search.ts';
 import { lazySocketTransport } from './adapters/lazy-socket.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 import { isObject } from './core/guards.ts';
@@ -188,6 +188,7 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
     try {
       widget = createWidget(target, widgetOptions, {
         createSource: lazySearch(searchChunk, win.document, (message) => warn(message)),
+        createSourceFromFile: lazyFileSearch(searchChunk, win.document),
         socket: lazySocketTransport(socketChunk, win.document, (message) => warn(message)),
       });
     } catch (err) {

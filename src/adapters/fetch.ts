@@ -4,6 +4,8 @@ export interface FetchResponse {
   ok: boolean;
   status: number;
   json(): Promise<unknown>;
+  /** The body as bytes, to hand to the search worker unparsed (fetch's Response has it). */
+  arrayBuffer?(): Promise<ArrayBuffer>;
 }
 
 export type Fetcher = (url: string, init?: { signal?: AbortSignal }) => Promise<FetchResponse>;

@@ -2,6 +2,7 @@
 import { browserClipboard, type Clipboard } from './clipboard.ts';
 import { browserClock, type Clock } from './clock.ts';
 import { browserFetch, type Fetcher } from './fetch.ts';
+import type { FileSourceFactory } from './file-source.ts';
 import { browserNotifier, type Notifier } from './notifier.ts';
 import type { SourceFactory } from './search.ts';
 import { browserStorage, type KeyValueStore } from './storage.ts';
@@ -13,6 +14,11 @@ export interface WidgetAdapters {
   clipboard: Clipboard;
   notifier: Notifier;
   createSource: SourceFactory;
+  /**
+   * Loads a library fetched by URL where the search runs (the script-tag bundle's search
+   * worker), so the page never parses it; null to parse it in the page (createSource).
+   */
+  createSourceFromFile: FileSourceFactory | null;
   /**
    * Builds the socket transport for `transport: { url, token }`; null when this build has
    * none (the widget then reports an error and runs with the local transport).
@@ -39,10 +45,19 @@ export function defaultAdapters(overrides: Partial<WidgetAdapters> = {}): Widget
     clipboard: overrides.clipboard ?? browserClipboard(),
     notifier: overrides.notifier ?? browserNotifier(),
     createSource: overrides.createSource ?? noSearch,
+    createSourceFromFile: overrides.createSourceFromFile ?? null,
     socket: overrides.socket ?? null,
     storage: overrides.storage ?? browserStorage(),
     warn: overrides.warn ?? ((message) => console.warn(`[chat-playbook] ${message}`)),
   };
 }
 
-export type { Clipboard, Clock, Fetcher, KeyValueStore, Notifier, SourceFactory };
+export type {
+  Clipboard,
+  Clock,
+  Fetcher,
+  FileSourceFactory,
+  KeyValueStore,
+  Notifier,
+  SourceFactory,
+};

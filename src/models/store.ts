@@ -82,8 +82,13 @@ export function createStore(deps: StoreDeps): Store {
     if (id !== null) chats.markRead(id);
   });
 
-  const picks = createPicks(adapters.storage, picksKey(options.transport));
+  // Each new pick (this agent's, or a teammate's pushed by the server) is taught once to the
+  // search of the moment; a new search is taught all kept picks by the library model.
+  const picks = createPicks(adapters.storage, picksKey(options.transport), (p) =>
+    library.source.peek()?.learn(p.text, p.sopId),
+  );
   const library = createLibraryModel({ ...adapters, picks });
+  const stopPicks = transport.onPicks?.((shared) => picks.add(shared));
   const suggestions = createSuggestions({
     source: library.source,
     chat: focused,
@@ -94,7 +99,6 @@ export function createStore(deps: StoreDeps): Store {
     transport,
     agent: options.agent,
     chats,
-    source: library.source,
     picks,
     clipboard: adapters.clipboard,
     emitReply: deps.emitReply,
@@ -127,16 +131,13 @@ export function createStore(deps: StoreDeps): Store {
     transportStatus: signal<TransportStatus>('connecting'),
     focusedId,
     focused,
-    expectationsReply: computed(() => {
-      const sops = library.library.value?.sops ?? [];
-      for (const pattern of [/set(ting)? expectations/i, /expectation/i, /status update/i]) {
-        for (const sop of sops) {
-          const reply = sop.replies.find((r) => pattern.test(r.title));
-          if (reply) return { sopId: sop.id, reply };
-        }
-      }
-      return { sopId: BUILTIN_SOP_ID, reply: BUILTIN_EXPECTATIONS };
-    }),
+    expectationsReply: computed(
+      () =>
+        library.summary.value?.expectations ?? {
+          sopId: BUILTIN_SOP_ID,
+          reply: BUILTIN_EXPECTATIONS,
+        },
+    ),
     focus(chatId) {
       requestedFocus.value = chatId;
       chats.markRead(chatId);
@@ -147,6 +148,7 @@ export function createStore(deps: StoreDeps): Store {
       else commands.inform('error', 'Open a chat first: replies are filled in for a chat.');
     },
     dispose() {
+      stopPicks?.();
       stopFocusRead();
       attention.dispose();
       suggestions.dispose();

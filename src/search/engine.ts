@@ -2,9 +2,11 @@
 // terms of the conversation (query.ts), re-ranked by channel and by what agents picked
 // before (learning), with each hit's best steps and replies. Pure: no DOM, no I/O.
 // The API is described in docs/search.md.
-import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
+import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { ANALYZER_VERSION, analyze, analyzeTerms } from './analyzer.ts';
 import { hashHex } from './hash.ts';
+import { invalidLibraryMessage, isNormalLibrary, validateLibrary } from './library.ts';
+import { type PackedIndex, PackedPostings, packIndex, unpackIndex } from './packed-index.ts';
 import { buildQueryTerms, type QueryTerm, type SearchQuery } from './query.ts';
 import type { Sop, SopLibrary, SopReply, SopStep } from './types.ts';
 
@@ -66,15 +68,20 @@ export interface LearnedExample {
   sopId: string;
 }
 
+export const INDEX_FORMAT = 'sop-index/2';
+/** The first prebuilt format (MiniSearch's toJSON() as the index): still read, re-indexed. */
+export const OLD_INDEX_FORMAT = 'sop-index/1';
+
 /** The prebuilt index file (`build-index`), loadable without re-indexing. */
 export interface SerializedIndex {
-  format: 'sop-index/1';
+  format: typeof INDEX_FORMAT;
   /** Content hash of the library and the analysis: a cache key. */
   version: string;
   analyzer: number;
   builtAt?: string;
   library: SopLibrary;
-  index: AsPlainObject;
+  /** The library's MiniSearch index in compact form (packed-index.ts). */
+  index: PackedIndex;
 }
 
 export interface PlaybookSearch {
@@ -138,19 +145,26 @@ const learnedIndexOptions: Options<Example> = {
 // MiniSearch keeps its term tree private; we read it for document frequencies (the weight
 // of a term when ranking steps) and to know which query words are unknown (only those get
 // fuzzy matching). tests/search/engine.test.ts fails loudly if an upgrade changes it.
+type Postings = Map<number, Map<number, number>>;
 type TermMap = {
-  get(term: string): Map<number, Map<number, number>> | undefined;
-  atPrefix(prefix: string): { keys(): Iterable<string> };
+  get(term: string): Postings | undefined;
+  atPrefix(prefix: string): Iterable<[string, Postings]>;
 };
 type TermTree = { _index: TermMap };
-function completions(index: MiniSearch, prefix: string): Iterable<string> {
-  return (index as unknown as TermTree)._index.atPrefix(prefix).keys();
+/** The index words that begin with `prefix`, with their postings. */
+function completions(index: MiniSearch, prefix: string): Iterable<[string, Postings]> {
+  return (index as unknown as TermTree)._index.atPrefix(prefix);
+}
+/** The most documents any field of a term has: the term's document frequency. */
+function postingsFrequency(fields: Postings | undefined): number {
+  if (!fields) return 0;
+  if (fields instanceof PackedPostings) return fields.df;
+  let n = 0;
+  for (const docs of fields.values()) n = Math.max(n, docs.size);
+  return n;
 }
 function docFrequency(index: MiniSearch, term: string): number {
-  const fields = (index as unknown as TermTree)._index.get(term);
-  let n = 0;
-  if (fields) for (const docs of fields.values()) n = Math.max(n, docs.size);
-  return n;
+  return postingsFrequency((index as unknown as TermTree)._index.get(term));
 }
 
 export function contentVersion(library: SopLibrary): string {
@@ -166,20 +180,48 @@ export function createSearch(library: SopLibrary, options: SearchOptions = {}): 
 
 /**
  * Loads a prebuilt index (SerializedIndex, e.g. the parsed output of `build-index`) without
- * re-indexing. An index made by another analyzer version is rebuilt from its library.
- * Throws an Error naming the problem when the data is not a sop-index/1 object.
+ * re-indexing. The data is untrusted: anything but a sop-index/2 object with a valid library
+ * and a well-formed index throws an Error naming the problem. A library that is valid but
+ * not in normal form, an index made by another analyzer version, and the older sop-index/1
+ * file are re-indexed from their library instead of being trusted.
  */
 export function loadSerialized(data: unknown, options: SearchOptions = {}): PlaybookSearch {
   const d = data as Partial<SerializedIndex> | null;
-  if (!d || typeof d !== 'object' || d.format !== 'sop-index/1') {
-    throw new Error('not a prebuilt index: format must be "sop-index/1"');
+  const format = d && typeof d === 'object' ? (d as { format?: unknown }).format : undefined;
+  if (format !== INDEX_FORMAT && format !== OLD_INDEX_FORMAT) {
+    throw new Error(
+      `not a prebuilt index: format must be "${INDEX_FORMAT}"${format === undefined ? '' : ` (found ${JSON.stringify(format)?.slice(0, 40)})`}`,
+    );
   }
-  if (d.library?.format !== 'sop-library/1' || !Array.isArray(d.library.sops)) {
+  const raw = d!.library;
+  const lib = raw as Partial<SopLibrary> | undefined;
+  if (
+    !lib ||
+    typeof lib !== 'object' ||
+    lib.format !== 'sop-library/1' ||
+    !Array.isArray(lib.sops)
+  ) {
     throw new Error('prebuilt index: library must be a sop-library/1 object');
   }
-  if (d.analyzer !== ANALYZER_VERSION || !d.index) return createSearch(d.library, options);
-  const index = MiniSearch.loadJS<IndexDoc>(d.index, libraryIndexOptions);
-  return new Engine(d.library, index, options, d.version);
+  if (!isNormalLibrary(raw)) {
+    // Not as build-index writes it: validated in full, and indexed again if it is valid.
+    const result = validateLibrary(raw);
+    if (!result.ok) throw new Error(`prebuilt index: ${invalidLibraryMessage(result.issues)}`);
+    return createSearch(result.library, options);
+  }
+  if (format === OLD_INDEX_FORMAT || d!.analyzer !== ANALYZER_VERSION) {
+    return createSearch(raw, options);
+  }
+  const version = d!.version;
+  if (typeof version !== 'string' || !/^[0-9a-f]{16}$/.test(version)) {
+    throw new Error('prebuilt index: version must be 16 hex digits');
+  }
+  const index = unpackIndex<IndexDoc>(
+    d!.index,
+    libraryIndexOptions,
+    raw.sops.map((sop) => sop.id),
+  );
+  return new Engine(raw, index, options, version);
 }
 
 class Engine implements PlaybookSearch {
@@ -239,18 +281,26 @@ class Engine implements PlaybookSearch {
       }
     }
 
+    // The best `limit` SOPs, best first (ties by id), without sorting every scored SOP.
     const channel = query.channel?.toLowerCase();
-    const ranked: { sop: Sop; score: number; terms: string[] }[] = [];
+    const best: { sop: Sop; score: number; terms: string[][] }[] = [];
+    const before = (a: { sop: Sop; score: number }, b: { sop: Sop; score: number }) =>
+      a.score > b.score || (a.score === b.score && a.sop.id.localeCompare(b.sop.id) < 0);
     for (const [id, { score, terms: matched }] of scores) {
       const sop = this.sops.get(id)!;
       const factor = channel && !servesChannel(sop, channel) ? this.options.channelPenalty : 1;
-      if (score * factor > 0) ranked.push({ sop, score: score * factor, terms: matched });
+      if (!(score * factor > 0)) continue;
+      const entry = { sop, score: score * factor, terms: matched };
+      if (best.length === limit && !before(entry, best[limit - 1]!)) continue;
+      let at = best.length;
+      while (at > 0 && before(entry, best[at - 1]!)) at--;
+      best.splice(at, 0, entry);
+      if (best.length > limit) best.pop();
     }
-    ranked.sort((a, b) => b.score - a.score || a.sop.id.localeCompare(b.sop.id));
-    const top = ranked[0]?.score ?? 1;
-    return ranked
-      .slice(0, limit)
-      .map(({ sop, score, terms: matched }) => this.hit(sop, score / top, matched, weights));
+    const top = best[0]?.score ?? 1;
+    return best.map(({ sop, score, terms: matched }) =>
+      this.hit(sop, score / top, uniqueTerms(matched), weights),
+    );
   }
 
   private searchOptions(terms: QueryTerm[]) {
@@ -274,10 +324,7 @@ class Engine implements PlaybookSearch {
    * best SOPs first, and common terms only add to those (candidates, then re-ranking).
    */
   private libraryScores(terms: QueryTerm[], weights: Map<string, number>) {
-    const scores = new Map<
-      string,
-      { score: number; raw: number; matched: number; terms: string[] }
-    >();
+    const scores = new Map<string, Score>();
     const add = (results: SearchResult[]) => {
       for (const r of results) {
         let matched = 0;
@@ -286,7 +333,8 @@ class Engine implements PlaybookSearch {
         entry.raw += r.score / Math.max(1, r.queryTerms.length);
         entry.matched += matched;
         entry.score = entry.raw * entry.matched;
-        for (const term of r.terms) if (!entry.terms.includes(term)) entry.terms.push(term);
+        // Merged into one list only for the hits shown (uniqueTerms).
+        entry.terms.push(r.terms);
         scores.set(r.id as string, entry);
       }
     };
@@ -350,11 +398,11 @@ class Engine implements PlaybookSearch {
 
   serialize(): SerializedIndex {
     return {
-      format: 'sop-index/1',
+      format: INDEX_FORMAT,
       version: this.version,
       analyzer: ANALYZER_VERSION,
       library: this.library,
-      index: this.index.toJSON(),
+      index: packIndex(this.index, FIELDS),
     };
   }
 
@@ -396,13 +444,15 @@ class Engine implements PlaybookSearch {
     const have = new Set(terms.map((t) => t.term));
     const candidates: { term: string; df: number }[] = [];
     for (const index of this.examples.length > 0 ? [this.index, this.learned] : [this.index]) {
-      for (const term of completions(index, typed.term)) {
+      for (const [term, postings] of completions(index, typed.term)) {
         if (have.has(term)) continue;
         have.add(term);
-        candidates.push({
-          term,
-          df: docFrequency(this.index, term) + docFrequency(this.learned, term),
-        });
+        // Its frequency in both indexes (the postings at hand are the one it came from).
+        const df =
+          index === this.index
+            ? postingsFrequency(postings) + docFrequency(this.learned, term)
+            : docFrequency(this.index, term) + postingsFrequency(postings);
+        candidates.push({ term, df });
       }
     }
     candidates.sort((a, b) => b.df - a.df || a.term.localeCompare(b.term));
@@ -483,6 +533,16 @@ class Engine implements PlaybookSearch {
     }
     return sets;
   }
+}
+
+/** An SOP's score so far; `terms` are the matched-term lists of its results, in order. */
+type Score = { score: number; raw: number; matched: number; terms: string[][] };
+
+/** The matched terms of an SOP's results, each once, in the order they first matched. */
+function uniqueTerms(lists: readonly string[][]): string[] {
+  const terms: string[] = [];
+  for (const list of lists) for (const term of list) if (!terms.includes(term)) terms.push(term);
+  return terms;
 }
 
 function servesChannel(sop: Sop, channel: string): boolean {

@@ -9,7 +9,7 @@ import { isBefore } from 'date-fns/isBefore';
 import { lightFormat } from 'date-fns/lightFormat';
 import { startOfDay } from 'date-fns/startOfDay';
 import { isObject } from '../core/guards.ts';
-import { parseTemplate } from './placeholders.ts';
+import { isValidTemplate, parseTemplate } from './placeholders.ts';
 import type { LibraryIssue, Sop, SopEscalation, SopLibrary, SopReply, SopStep } from './types.ts';
 
 export const LIBRARY_FORMAT = 'sop-library/1';
@@ -85,6 +85,149 @@ export function validateLibrary(
   return { ok: true, library: { format: LIBRARY_FORMAT, sops } };
 }
 
+const SOP_KEYS = new Set([
+  'id',
+  'title',
+  'version',
+  'owner',
+  'effective',
+  'lastReviewed',
+  'reviewEveryMonths',
+  'channels',
+  'purpose',
+  'scope',
+  'tags',
+  'triggers',
+  'steps',
+  'escalation',
+  'replies',
+  'notes',
+]);
+const STEP_KEYS = new Set(['id', 'text', 'role', 'within', 'replies']);
+const REPLY_KEYS = new Set(['id', 'title', 'shortcut', 'text']);
+const ESCALATION_KEYS = new Set(['triggers', 'to']);
+const LIBRARY_KEYS = new Set(['format', 'sops']);
+
+/**
+ * Whether `input` is a library exactly as validateLibrary returns it: valid, and already in
+ * normal form (no blank optional fields, defaults filled in, only known fields), so it can be
+ * used as is. A fast check for libraries that were validated before being written (a
+ * prebuilt index): no copies, no messages. When it says false, run validateLibrary for the
+ * issues or the normal form.
+ */
+export function isNormalLibrary(input: unknown): input is SopLibrary {
+  if (!isObject(input) || input.format !== LIBRARY_FORMAT || !Array.isArray(input.sops)) {
+    return false;
+  }
+  if (!onlyKeys(input, LIBRARY_KEYS)) return false;
+  const ids = new Set<string>();
+  const dates = new Map<string, boolean>();
+  const isDate = (value: unknown) => {
+    if (value === undefined) return true;
+    if (typeof value !== 'string') return false;
+    let ok = dates.get(value);
+    if (ok === undefined) {
+      ok = parseIsoDate(value) !== null;
+      dates.set(value, ok);
+    }
+    return ok;
+  };
+  for (const sop of input.sops as unknown[]) {
+    if (!isObject(sop) || !onlyKeys(sop, SOP_KEYS)) return false;
+    const { id } = sop;
+    if (!filled(id) || id.length > MAX_SOP_ID_LENGTH || ids.has(id)) return false;
+    ids.add(id);
+    if (
+      !filled(sop.title) ||
+      !optionalFilled(sop.version) ||
+      !optionalFilled(sop.owner) ||
+      !optionalFilled(sop.purpose) ||
+      !optionalFilled(sop.scope) ||
+      !optionalFilled(sop.notes) ||
+      !isDate(sop.effective) ||
+      !isDate(sop.lastReviewed) ||
+      !Number.isSafeInteger(sop.reviewEveryMonths) ||
+      (sop.reviewEveryMonths as number) <= 0 ||
+      !filledList(sop.channels) ||
+      !filledList(sop.tags) ||
+      !filledList(sop.triggers) ||
+      !Array.isArray(sop.steps) ||
+      !Array.isArray(sop.replies)
+    ) {
+      return false;
+    }
+    const esc = sop.escalation;
+    if (
+      esc !== undefined &&
+      !(
+        isObject(esc) &&
+        onlyKeys(esc, ESCALATION_KEYS) &&
+        filledList(esc.triggers) &&
+        optionalFilled(esc.to)
+      )
+    ) {
+      return false;
+    }
+    // An SOP has a handful of steps and replies: lists are cheaper than Sets here.
+    const replyIds: string[] = [];
+    for (const reply of sop.replies as unknown[]) {
+      if (
+        !isObject(reply) ||
+        !onlyKeys(reply, REPLY_KEYS) ||
+        !filled(reply.id) ||
+        replyIds.includes(reply.id) ||
+        !filled(reply.title) ||
+        !filled(reply.text) ||
+        !optionalFilled(reply.shortcut) ||
+        !isValidTemplate(reply.text)
+      ) {
+        return false;
+      }
+      replyIds.push(reply.id);
+    }
+    const stepIds: string[] = [];
+    for (const step of sop.steps as unknown[]) {
+      if (
+        !isObject(step) ||
+        !onlyKeys(step, STEP_KEYS) ||
+        !filled(step.id) ||
+        stepIds.includes(step.id) ||
+        !filled(step.text) ||
+        !optionalFilled(step.role) ||
+        !optionalFilled(step.within) ||
+        !filledList(step.replies)
+      ) {
+        return false;
+      }
+      for (const id of step.replies as string[]) if (!replyIds.includes(id)) return false;
+      stepIds.push(step.id);
+    }
+  }
+  return true;
+}
+
+function filled(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  // Most strings start with a visible ASCII character: no need to trim them.
+  const first = value.charCodeAt(0);
+  return (first > 32 && first < 127) || value.trim() !== '';
+}
+
+function optionalFilled(value: unknown): boolean {
+  return value === undefined || filled(value);
+}
+
+function filledList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (!filled(item)) return false;
+  return true;
+}
+
+function onlyKeys(value: object, allowed: ReadonlySet<string>): boolean {
+  for (const key in value) if (!allowed.has(key)) return false;
+  return true;
+}
+
 /** `lib/returns.md:14: SOP CS-PR-001: steps[2].replies[0]: reply 'r-x' is not defined` */
 export function formatIssue(issue: LibraryIssue): string {
   const parts: string[] = [];
@@ -98,6 +241,13 @@ export function formatIssue(issue: LibraryIssue): string {
   if (issue.field !== '') parts.push(issue.field);
   parts.push(issue.message);
   return parts.join(': ');
+}
+
+/** `invalid SOP library: …` with the first few issues (+ how many more): what the widget shows. */
+export function invalidLibraryMessage(issues: readonly LibraryIssue[], shown = 3): string {
+  const more = issues.length - shown;
+  const list = issues.slice(0, shown).map(formatIssue).join('; ');
+  return `invalid SOP library: ${list}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
 export interface ReviewStatus {

@@ -70,6 +70,14 @@ export function parseTemplate(text: string): ParsedTemplate {
   return { ok: true, parts };
 }
 
+/** Text and `{name}` placeholders only: exactly the templates parseTemplate accepts. */
+const VALID_TEMPLATE = /^[^{}]*(?:\{[A-Za-z0-9._-]+\}[^{}]*)*$/;
+
+/** Whether parseTemplate accepts `text`, without building its parts (a fast check). */
+export function isValidTemplate(text: string): boolean {
+  return VALID_TEMPLATE.test(text);
+}
+
 /** Names the agent must type in (not filled from the chat), unique, in order. [] if invalid. */
 export function fillInFields(text: string): string[] {
   const parsed = parseTemplate(text);

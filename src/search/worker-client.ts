@@ -3,15 +3,16 @@
 // whose promise resolves to null at once, so a keystroke waits for at most the one search
 // already running. A search whose answer arrives after a newer search was asked also
 // resolves to null. dispose() terminates the worker and settles everything pending.
-import type { LearnedExample, SearchOptions, SerializedIndex } from './engine.ts';
+import type { LearnedExample, SearchOptions } from './engine.ts';
 import type { MarkedHit } from './highlight.ts';
 import type { SearchQuery } from './query.ts';
+import type { LibrarySummary } from './summary.ts';
 import type { SopLibrary } from './types.ts';
-import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
+import type { WorkerRequest, WorkerResponse, WorkerSource } from './worker-protocol.ts';
 
 /** What the client needs of a Worker (a real one, or a fake in tests). */
 export interface WorkerLike {
-  postMessage(message: WorkerRequest): void;
+  postMessage(message: WorkerRequest, transfer?: Transferable[]): void;
   terminate(): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<WorkerResponse>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
@@ -22,9 +23,20 @@ export interface WorkerLike {
   removeEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
 }
 
+/**
+ * The worker answered that it cannot load the library (invalid, corrupt or not one): the
+ * data is at fault, not the worker, so loading it in the page would fail the same way.
+ */
+export class WorkerLoadError extends Error {
+  override name = 'WorkerLoadError';
+}
+
 export interface WorkerSearch {
-  /** Resolves when the worker has indexed or loaded the library; rejects if it cannot. */
-  readonly ready: Promise<void>;
+  /**
+   * Resolves, with what the page needs of the library, when the worker has indexed or
+   * loaded it; rejects if it cannot (a WorkerLoadError when the data is at fault).
+   */
+  readonly ready: Promise<LibrarySummary>;
   /** The hits, or null when a newer search made this one stale (or after dispose). */
   search(query: SearchQuery, limit?: number): Promise<MarkedHit[] | null>;
   learn(text: string, sopId: string): void;
@@ -51,9 +63,13 @@ interface PendingSearch {
   reject(err: Error): void;
 }
 
+/**
+ * Starts the search in `worker`. A `file` source (an ArrayBuffer) is transferred, not copied:
+ * the caller's buffer is empty afterwards.
+ */
 export function createWorkerSearch(
   worker: WorkerLike,
-  init: { library: SopLibrary } | { index: SerializedIndex },
+  init: WorkerSource,
   options?: { search?: SearchOptions; learned?: LearnedExample[] },
 ): WorkerSearch {
   let nextId = 1;
@@ -67,9 +83,9 @@ export function createWorkerSearch(
     { resolve(e: LearnedExample[]): void; reject(err: Error): void }
   >();
 
-  let settleReady!: { resolve(): void; reject(err: Error): void };
+  let settleReady!: { resolve(summary: LibrarySummary): void; reject(err: Error): void };
   let isReady = false;
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<LibrarySummary>((resolve, reject) => {
     settleReady = { resolve, reject };
   });
   // A caller that never awaits `ready` still sees failures through search().
@@ -107,7 +123,7 @@ export function createWorkerSearch(
     switch (message.type) {
       case 'ready':
         isReady = true;
-        settleReady.resolve();
+        settleReady.resolve(message.summary);
         break;
       case 'hits':
         if (running?.id === message.id) {
@@ -120,10 +136,12 @@ export function createWorkerSearch(
         exports.delete(message.id);
         break;
       case 'error': {
-        const err = new Error(message.message);
         if (message.id === undefined) {
-          fail(err);
-        } else if (running?.id === message.id) {
+          fail(new WorkerLoadError(message.message));
+          break;
+        }
+        const err = new Error(message.message);
+        if (running?.id === message.id) {
           running.reject(err);
           finish();
         } else {
@@ -140,8 +158,13 @@ export function createWorkerSearch(
   worker.addEventListener('message', onMessage);
   worker.addEventListener('error', onError);
 
-  const source = 'index' in init ? { index: init.index } : { library: init.library };
-  send({ type: 'init', source, options: options?.search, learned: options?.learned });
+  const transfer = 'file' in init && typeof init.file !== 'string' ? [init.file] : [];
+  if (!disposed) {
+    worker.postMessage(
+      { type: 'init', source: init, options: options?.search, learned: options?.learned },
+      transfer,
+    );
+  }
 
   return {
     ready,

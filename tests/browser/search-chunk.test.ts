@@ -3,6 +3,7 @@
 // Either way the customer's words bring up the matching SOP.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createSearch } from '../../src/search/engine.ts';
 import {
   assertBuilt,
   describeBrowser,
@@ -12,7 +13,7 @@ import {
   watch,
 } from './support/browser.ts';
 import { BUNDLE, helpdeskPage, setupScript, waitForReady, waitInShadow } from './support/pages.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { demoLibraryJson, startServer, type TestServer } from './support/server.ts';
 
 describeBrowser('search chunk', () => {
   let browser: Browser;
@@ -26,6 +27,12 @@ describeBrowser('search chunk', () => {
     server = await startServer();
     server.add('search-stub.js', STUB);
     server.add('search-setup.js', setupScript());
+    // The demo library as build-index writes it: handed to the worker as bytes.
+    server.add(
+      'index.json',
+      JSON.stringify(createSearch(JSON.parse(demoLibraryJson())).serialize()),
+    );
+    server.add('index-setup.js', setupScript({ library: '/pages/index.json' }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -42,9 +49,9 @@ describeBrowser('search chunk', () => {
   const scripts = `<script src="/pages/search-stub.js"></script><script src="/pages/search-setup.js"></script>
 <script async src="${BUNDLE}"></script>`;
 
-  async function suggestedSops(name: string): Promise<string[]> {
+  async function suggestedSops(name: string, body = scripts): Promise<string[]> {
     const { page } = watched;
-    await page.goto(server.add(name, helpdeskPage(scripts), pageOptions[name]));
+    await page.goto(server.add(name, helpdeskPage(body), pageOptions[name]));
     await waitForReady(page);
     await waitInShadow(page, '[data-cp-suggestion]');
     return page.evaluate(() =>
@@ -59,7 +66,11 @@ describeBrowser('search chunk', () => {
   const pageOptions: Record<string, { extraCsp?: string }> = {
     'worker.html': {},
     'no-worker.html': { extraCsp: "worker-src 'none'" },
+    'index-worker.html': {},
+    'index-no-worker.html': { extraCsp: "worker-src 'none'" },
   };
+  const indexScripts = `<script src="/pages/search-stub.js"></script><script src="/pages/index-setup.js"></script>
+<script async src="${BUNDLE}"></script>`;
 
   it('suggests the shipping SOP for a late parcel, searching in a worker', async () => {
     const sops = await suggestedSops('worker.html');
@@ -71,6 +82,14 @@ describeBrowser('search chunk', () => {
   it('falls back to searching in the page when the host forbids workers', async () => {
     const sops = await suggestedSops('no-worker.html');
     expect(sops[0]).toMatch(/^CS-SH-/);
+    expect(watched.warnings.join('\n')).toMatch(/search worker unavailable/);
+  });
+
+  it('loads a prebuilt index by URL in the worker, or in the page without one', async () => {
+    expect((await suggestedSops('index-worker.html', indexScripts))[0]).toMatch(/^CS-SH-/);
+    expect(watched.warnings.join('\n')).not.toMatch(/search worker unavailable/);
+    expect(watched.errors).toEqual([]);
+    expect((await suggestedSops('index-no-worker.html', indexScripts))[0]).toMatch(/^CS-SH-/);
     expect(watched.warnings.join('\n')).toMatch(/search worker unavailable/);
   });
 });

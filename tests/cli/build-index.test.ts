@@ -1,4 +1,4 @@
-// `chat-playbook build-index`: writes a sop-index/1 file that loads without re-indexing and
+// `chat-playbook build-index`: writes a sop-index/2 file that loads without re-indexing and
 // searches like the library it came from; its version is a content hash.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ describe('build-index', () => {
       'library',
       'index',
     ]);
-    expect(data.format).toBe('sop-index/1');
+    expect(data.format).toBe('sop-index/2');
     expect(new Date(data.builtAt).toISOString()).toBe(data.builtAt);
     expect(data.library.format).toBe('sop-library/1');
     const fresh = createSearch(data.library);

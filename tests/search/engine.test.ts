@@ -210,7 +210,7 @@ describe('prebuilt index', () => {
     const built = createSearch(fixture());
     const data = JSON.parse(JSON.stringify(built.serialize()));
     expect(data).toMatchObject({
-      format: 'sop-index/1',
+      format: 'sop-index/2',
       version: built.version,
       analyzer: expect.any(Number),
     });
@@ -239,9 +239,9 @@ describe('prebuilt index', () => {
     const data = createSearch(fixture()).serialize();
     const old = loadSerialized({ ...data, analyzer: -1, index: { bogus: true } });
     expect(top(old.search({ text: 'refund' }))).toBe('RET-01');
-    expect(() => loadSerialized({ format: 'sop-library/1', sops: [] })).toThrow(/sop-index\/1/);
-    expect(() => loadSerialized(null)).toThrow(/sop-index\/1/);
-    expect(() => loadSerialized({ format: 'sop-index/1' })).toThrow(/library/);
+    expect(() => loadSerialized({ format: 'sop-library/1', sops: [] })).toThrow(/sop-index\/2/);
+    expect(() => loadSerialized(null)).toThrow(/sop-index\/2/);
+    expect(() => loadSerialized({ format: 'sop-index/2' })).toThrow(/library/);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   CHAT_PLACEHOLDERS,
   fillInFields,
   fillTemplate,
+  isValidTemplate,
   parseTemplate,
 } from '../../src/search/placeholders.ts';
 
@@ -78,6 +79,21 @@ describe('parseTemplate', () => {
         return joined === text;
       }),
     );
+  });
+});
+
+describe('isValidTemplate', () => {
+  it('accepts exactly what parseTemplate accepts', () => {
+    const text = fc
+      .array(fc.constantFrom('{', '}', 'a', '.', '-', ' ', '\n', 'é', '{a}', '{{', '}}', '{}'), {
+        maxLength: 12,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (t) => isValidTemplate(t) === parseTemplate(t).ok),
+      { numRuns: 2000 },
+    );
+    expect(isValidTemplate(reply)).toBe(true);
   });
 });
 

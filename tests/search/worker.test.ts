@@ -6,12 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { createSearch } from '../../src/search/engine.ts';
 import { withMarks } from '../../src/search/highlight.ts';
 import { validateLibrary } from '../../src/search/library.ts';
+import { summarizeLibrary } from '../../src/search/summary.ts';
 import type { SopLibrary } from '../../src/search/types.ts';
 import {
   createWorkerSearch,
   shouldUseWorker,
   WORKER_THRESHOLD_SOPS,
   type WorkerLike,
+  WorkerLoadError,
 } from '../../src/search/worker-client.ts';
 import {
   createWorkerHandler,
@@ -82,7 +84,7 @@ describe('search in a worker', () => {
     const client = createWorkerSearch(worker, { library: fixture() });
     const hits = client.search({ text: 'I want a refund' }, 3);
     await worker.runAll();
-    await expect(client.ready).resolves.toBeUndefined();
+    await expect(client.ready).resolves.toMatchObject({ sops: 9 });
     expect(await hits).toEqual(
       createSearch(fixture()).search({ text: 'I want a refund' }, 3).map(withMarks),
     );
@@ -97,8 +99,61 @@ describe('search in a worker', () => {
     expect((await hits)?.[0]?.sop.id).toBe('ACC-03');
     expect(worker.received[0]).toMatchObject({
       type: 'init',
-      source: { index: { format: 'sop-index/1' } },
+      source: { index: { format: 'sop-index/2' } },
     });
+  });
+
+  it('loads a fetched file in the worker: parsed, checked and loaded there', async () => {
+    const built = createSearch(fixture());
+    const text = JSON.stringify({ ...built.serialize(), builtAt: new Date(0).toISOString() });
+    for (const file of [new TextEncoder().encode(text).buffer, text]) {
+      const worker = new FakeWorker();
+      const client = createWorkerSearch(worker, { file });
+      const hits = client.search({ text: 'forgot my password' }, 3);
+      await worker.runAll();
+      const summary = await client.ready;
+      expect(summary.sops).toBe(9);
+      expect(summary).toEqual(summarizeLibrary(built.library));
+      expect(await hits).toEqual(built.search({ text: 'forgot my password' }, 3).map(withMarks));
+    }
+    // A plain library file is validated and indexed in the worker.
+    const worker = new FakeWorker();
+    const client = createWorkerSearch(worker, { file: JSON.stringify(fixture()) });
+    await worker.runAll();
+    await expect(client.ready).resolves.toMatchObject({ sops: 9 });
+  });
+
+  it('names what is wrong with a file the worker cannot load', async () => {
+    const index = createSearch(fixture()).serialize();
+    const cases: [string, RegExp][] = [
+      ['{"format":', /not JSON/],
+      [JSON.stringify({ format: 'sop-index/9' }), /format must be "sop-index\/2"/],
+      [
+        JSON.stringify({ format: 'sop-library/1', sops: [{ id: 'X-1' }] }),
+        /invalid SOP library: SOP X-1: title/,
+      ],
+      [
+        JSON.stringify({
+          ...index,
+          index: { ...index.index, postings: index.index.postings.slice(0, -3) },
+        }),
+        /index\.postings/,
+      ],
+    ];
+    for (const [file, message] of cases) {
+      const worker = new FakeWorker();
+      const client = createWorkerSearch(worker, { file });
+      await worker.runAll();
+      const err = await client.ready.catch((e: Error) => e);
+      expect(err).toBeInstanceOf(WorkerLoadError);
+      expect((err as Error).message).toMatch(message);
+    }
+  });
+
+  it('answers a ping as soon as it runs', async () => {
+    const handled: WorkerResponse[] = [];
+    createWorkerHandler((m) => handled.push(m))({ type: 'ping' });
+    expect(handled).toEqual([{ type: 'pong' }]);
   });
 
   it('latest query wins: waiting searches are replaced, never run', async () => {
@@ -155,9 +210,9 @@ describe('search in a worker', () => {
   it('rejects when the worker cannot load the library, or crashes', async () => {
     const worker = new FakeWorker();
     const client = createWorkerSearch(worker, { index: { format: 'nope' } as never });
-    const hits = expect(client.search({ text: 'refund' })).rejects.toThrow(/sop-index\/1/);
+    const hits = expect(client.search({ text: 'refund' })).rejects.toThrow(/sop-index\/2/);
     await worker.runAll();
-    await expect(client.ready).rejects.toThrow(/sop-index\/1/);
+    await expect(client.ready).rejects.toThrow(/sop-index\/2/);
     await hits;
     // Later searches reach the worker, which says why it cannot answer.
     const later = expect(client.search({ text: 'refund' })).rejects.toThrow(/not initialised/);

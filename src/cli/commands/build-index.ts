@@ -10,9 +10,9 @@ const usage = `Usage: chat-playbook build-index --library <file|dir> --out <inde
 
 Validates an SOP library (a sop-library/1 JSON file, a folder of Markdown SOPs, or an earlier
 index) and writes it with a prebuilt search index:
-  {"format":"sop-index/1","version":"<content hash>","builtAt":"<ISO time>","analyzer":N,
-   "library":{…},"index":{…}}
-The widget's \`library\` option accepts this file's URL.
+  {"format":"sop-index/2","version":"<content hash>","builtAt":"<ISO time>","analyzer":N,
+   "library":{…},"index":{…compact postings…}}
+The widget's \`library\` option accepts this file's URL (its search worker loads it).
 
 Options:
   --library <file|dir>  the SOP library (required)

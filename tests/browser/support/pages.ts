@@ -11,7 +11,9 @@ export const AGENT = { id: 'a-3', name: 'Sam' };
  * The setup script most pages run (external, for the strict CSP): subscribes to every event,
  * queues an event *before* `init` (replay runs `init` first), then init, more events and focus.
  */
-export function setupScript(options: { target?: string; chatId?: string; extra?: string } = {}) {
+export function setupScript(
+  options: { target?: string; chatId?: string; extra?: string; library?: string } = {},
+) {
   const chatId = options.chatId ?? 'c-1';
   return `${RECORDER}
 window.__loadedFirst = typeof window.ChatPlaybook === 'function' && window.ChatPlaybook.loaded === true;
@@ -25,7 +27,7 @@ ChatPlaybook('init', {
   target: ${JSON.stringify(options.target ?? '#playbook')},
   agent: ${JSON.stringify(AGENT)},
   role: 'agent',
-  library: '/fixtures/library.json',
+  library: ${JSON.stringify(options.library ?? '/fixtures/library.json')},
   transport: 'local'
 });
 ChatPlaybook('events', [
