@@ -94,6 +94,7 @@ for (const k of values.folds.split(',').map(Number).filter(Boolean)) {
       for (const q of folds[g]) search.learn(q.text, q.expect[0]);
     }
     const r = evaluate(search, folds[f]);
+    if (k === 2) out(`learned, tested on half ${f + 1} of 2`, r);
     n += r.n;
     for (const key of Object.keys(sum)) sum[key] += r[key] * r.n;
   }

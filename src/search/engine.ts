@@ -37,6 +37,12 @@ export interface SearchOptions {
   learnedWeight?: number;
   /** How many nearest learned examples vote. Default 10. */
   learnedNeighbours?: number;
+  /**
+   * Weight of the learned term model (multinomial naive Bayes over the learned examples'
+   * terms) against the library + neighbour score, both scaled so the best SOP scores 1.
+   * 0 turns it off. Default 0.5.
+   */
+  learnedModelWeight?: number;
   /** At most this many learned examples are kept; the oldest go first. Default 20,000. */
   maxLearned?: number;
 }
@@ -111,6 +117,8 @@ const MAX_COMPLETIONS = 12;
 const LARGE_LIBRARY = 2000;
 const COMMON_SHARE = 0.05;
 const CANDIDATES = 300;
+/** Additive smoothing of the learned term model's per-SOP term counts. */
+const MODEL_SMOOTHING = 0.1;
 
 function indexDoc(sop: Sop): IndexDoc {
   const lines = (parts: (string | undefined)[]) => parts.filter(Boolean).join('\n');
@@ -233,6 +241,11 @@ class Engine implements PlaybookSearch {
   private learned: MiniSearch<Example>;
   private examples: Example[] = [];
   private nextExampleId = 0;
+  /** Learned term model: per SOP, in how many of its examples each term occurs. */
+  private readonly modelCounts = new Map<string, Map<string, number>>();
+  private readonly modelTotals = new Map<string, number>();
+  /** In how many learned examples each term occurs (the model's vocabulary). */
+  private readonly modelVocab = new Map<string, number>();
   private cachedVersion: string | undefined;
   private readonly stepTerms = new Map<string, { steps: Set<string>[]; replies: Set<string>[] }>();
 
@@ -251,6 +264,7 @@ class Engine implements PlaybookSearch {
       channelPenalty: options.channelPenalty ?? 0.5,
       learnedWeight: options.learnedWeight ?? 2,
       learnedNeighbours: options.learnedNeighbours ?? 10,
+      learnedModelWeight: options.learnedModelWeight ?? 0.5,
       maxLearned: options.maxLearned ?? 20_000,
     };
     this.learned = new MiniSearch<Example>(learnedIndexOptions);
@@ -279,6 +293,7 @@ class Engine implements PlaybookSearch {
         entry.score += this.options.learnedWeight * n.score;
         scores.set(sopId, entry);
       }
+      if (this.options.learnedModelWeight > 0) this.addModelScores(terms, scores);
     }
 
     // The best `limit` SOPs, best first (ties by id), without sorting every scored SOP.
@@ -371,10 +386,86 @@ class Engine implements PlaybookSearch {
     const example: Example = { id: this.nextExampleId++, sop: sopId, text };
     this.learned.add(example);
     this.examples.push(example);
+    this.countExample(example, 1);
     while (this.examples.length > this.options.maxLearned) {
-      this.learned.discard(this.examples.shift()!.id);
+      const old = this.examples.shift()!;
+      this.learned.discard(old.id);
+      this.countExample(old, -1);
     }
     return true;
+  }
+
+  /** Adds (sign 1) or removes (sign -1) an example's distinct terms from the term model. */
+  private countExample(example: Example, sign: 1 | -1): void {
+    let counts = this.modelCounts.get(example.sop);
+    if (!counts) {
+      counts = new Map();
+      this.modelCounts.set(example.sop, counts);
+    }
+    const terms = new Set(analyzeTerms(example.text));
+    for (const term of terms) {
+      const c = (counts.get(term) ?? 0) + sign;
+      if (c > 0) counts.set(term, c);
+      else counts.delete(term);
+      const v = (this.modelVocab.get(term) ?? 0) + sign;
+      if (v > 0) this.modelVocab.set(term, v);
+      else this.modelVocab.delete(term);
+    }
+    this.modelTotals.set(example.sop, (this.modelTotals.get(example.sop) ?? 0) + sign * terms.size);
+  }
+
+  /**
+   * The learned term model: a multinomial naive Bayes over the terms of each SOP's learned
+   * examples gives every SOP the log-likelihood of the weighted query terms it has seen; its
+   * softmax (a probability over SOPs) is added, times learnedModelWeight, to the library +
+   * neighbour score scaled so the best SOP scores 1. The neighbour vote looks at ten
+   * examples; the model at every example of every SOP, so an SOP taught with many different
+   * phrasings is not outvoted by a few near-duplicates of another. Only SOPs that matched or
+   * whose examples share a query term are scored.
+   */
+  private addModelScores(
+    terms: QueryTerm[],
+    scores: Map<string, Score>,
+  ): void {
+    const known = terms.filter((t) => this.modelVocab.has(t.term));
+    if (known.length === 0) return;
+    const v = this.modelVocab.size;
+    // An SOP without examples has the same likelihood as every other: computed once.
+    let untaughtLogLik = 0;
+    for (const t of known) untaughtLogLik += t.weight * Math.log(1 / v);
+    const taught: { id: string; logLik: number; shares: boolean }[] = [];
+    for (const [id, counts] of this.modelCounts) {
+      const total = this.modelTotals.get(id) ?? 0;
+      if (total <= 0) continue;
+      const denominator = Math.log(total + MODEL_SMOOTHING * v);
+      let logLik = 0;
+      let shares = false;
+      for (const t of known) {
+        const c = counts.get(t.term) ?? 0;
+        if (c > 0) shares = true;
+        logLik += t.weight * (Math.log(c + MODEL_SMOOTHING) - denominator);
+      }
+      taught.push({ id, logLik, shares });
+    }
+    if (!taught.some((t) => t.shares)) return;
+    const untaught = this.library.sops.length - taught.length;
+    let best = untaught > 0 ? untaughtLogLik : Number.NEGATIVE_INFINITY;
+    for (const t of taught) best = Math.max(best, t.logLik);
+    let sum = untaught * Math.exp(untaughtLogLik - best);
+    for (const t of taught) sum += Math.exp(t.logLik - best);
+    let top = 0;
+    for (const e of scores.values()) top = Math.max(top, e.score);
+    const factor = (top > 0 ? top : 1) * this.options.learnedModelWeight;
+    const isTaught = new Set<string>();
+    for (const t of taught) {
+      isTaught.add(t.id);
+      if (!t.shares && !scores.has(t.id)) continue;
+      const entry = scores.get(t.id) ?? { score: 0, raw: 0, matched: 0, terms: [] };
+      entry.score += (factor * Math.exp(t.logLik - best)) / sum;
+      scores.set(t.id, entry);
+    }
+    const untaughtShare = (factor * Math.exp(untaughtLogLik - best)) / sum;
+    for (const [id, entry] of scores) if (!isTaught.has(id)) entry.score += untaughtShare;
   }
 
   exportLearned(): LearnedExample[] {

@@ -193,6 +193,26 @@ describe('learning from the SOPs agents pick', () => {
     expect(b.search(query)).toEqual(a.search(query));
   });
 
+  it('learns through the term model alone too (no neighbour vote)', () => {
+    const search = createSearch(fixture(), { learnedWeight: 0 });
+    const message = 'the trainers I got are the wrong colour';
+    expect(top(search.search({ text: message }))).not.toBe('RET-01');
+    search.learn('these trainers are the wrong colour, can I swap them', 'RET-01');
+    expect(top(search.search({ text: message }))).toBe('RET-01');
+    expect(top(search.search({ text: 'I forgot my password' }))).toBe('ACC-03');
+  });
+
+  it('forgets dropped examples in the term model as well', () => {
+    const capped = createSearch(fixture(), { maxLearned: 1 });
+    capped.learn('these trainers are the wrong colour, can I swap them', 'RET-01');
+    capped.learn('courier left it at the wrong house', 'DEL-02');
+    const fresh = createSearch(fixture());
+    fresh.learn('courier left it at the wrong house', 'DEL-02');
+    for (const text of ['the trainers I got are the wrong colour', 'wrong house, courier']) {
+      expect(capped.search({ text })).toEqual(fresh.search({ text }));
+    }
+  });
+
   it('keeps at most maxLearned examples, dropping the oldest', () => {
     const search = createSearch(fixture(), { maxLearned: 2 });
     search.learn('first wrong colour', 'RET-01');
