@@ -423,10 +423,7 @@ class Engine implements PlaybookSearch {
    * phrasings is not outvoted by a few near-duplicates of another. Only SOPs that matched or
    * whose examples share a query term are scored.
    */
-  private addModelScores(
-    terms: QueryTerm[],
-    scores: Map<string, Score>,
-  ): void {
+  private addModelScores(terms: QueryTerm[], scores: Map<string, Score>): void {
     const known = terms.filter((t) => this.modelVocab.has(t.term));
     if (known.length === 0) return;
     const v = this.modelVocab.size;

@@ -1,24 +1,10 @@
-// What an agent notices of the search: the right SOP for a customer message, despite other
-// words, typos and half-typed words; recent messages count most; the chat's channel first;
-// the matching step and reply named; picks learned; a prebuilt index behaves the same.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeTerms } from '../../src/search/analyzer.ts';
 import { createSearch, loadSerialized, type SearchHit } from '../../src/search/engine.ts';
 import { evaluate } from '../../src/search/evaluate.ts';
 import { highlight, matchedWords } from '../../src/search/highlight.ts';
-import { validateLibrary } from '../../src/search/library.ts';
 import { stem } from '../../src/search/stemmer.ts';
-import type { SopLibrary } from '../../src/search/types.ts';
-
-function fixture(): SopLibrary {
-  const raw = JSON.parse(
-    readFileSync(new URL('./fixtures/playbook.json', import.meta.url), 'utf8'),
-  );
-  const result = validateLibrary(raw);
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return result.library;
-}
+import { fixture } from './fixtures/playbook.ts';
 
 const ids = (hits: SearchHit[]) => hits.map((h) => h.sop.id);
 const top = (hits: SearchHit[]) => hits[0]?.sop.id;

@@ -1,8 +1,3 @@
-// The prebuilt index file (sop-index/2): built, written as JSON and loaded again it searches
-// exactly like a fresh index; it repeats no SOP text; a damaged or foreign file is refused
-// with an Error naming the problem (never a crash inside MiniSearch or a later search); the
-// older sop-index/1 file still loads, re-indexed from its library.
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import MiniSearch from 'minisearch';
@@ -18,17 +13,9 @@ import {
 import { loadLibraryFile } from '../../src/search/file.ts';
 import { isNormalLibrary, validateLibrary } from '../../src/search/library.ts';
 import type { SopLibrary } from '../../src/search/types.ts';
+import { fixture } from './fixtures/playbook.ts';
 
 const demoDir = new URL('../../demo/library', import.meta.url).pathname;
-
-function fixture(): SopLibrary {
-  const raw = JSON.parse(
-    readFileSync(new URL('./fixtures/playbook.json', import.meta.url), 'utf8'),
-  );
-  const result = validateLibrary(raw);
-  if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return result.library;
-}
 
 const QUERIES: SearchQuery[] = [
   { text: 'my parcel never arrived' },

@@ -1,13 +1,7 @@
-// The worker protocol with a fake worker that runs the real handler one message at a time,
-// so the tests decide when the "thread" gets to work: a keystroke never waits behind stale
-// searches, stale answers are dropped, dispose settles everything.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSearch } from '../../src/search/engine.ts';
 import { withMarks } from '../../src/search/highlight.ts';
-import { validateLibrary } from '../../src/search/library.ts';
 import { summarizeLibrary } from '../../src/search/summary.ts';
-import type { SopLibrary } from '../../src/search/types.ts';
 import {
   createWorkerSearch,
   shouldUseWorker,
@@ -20,15 +14,7 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from '../../src/search/worker-protocol.ts';
-
-function fixture(): SopLibrary {
-  const raw = JSON.parse(
-    readFileSync(new URL('./fixtures/playbook.json', import.meta.url), 'utf8'),
-  );
-  const result = validateLibrary(raw);
-  if (!result.ok) throw new Error('bad fixture');
-  return result.library;
-}
+import { fixture } from './fixtures/playbook.ts';
 
 class FakeWorker implements WorkerLike {
   readonly received: WorkerRequest[] = [];
