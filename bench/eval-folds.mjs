@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import MiniSearch from 'minisearch';
 import { loadTs } from './load-ts.mjs';
+import { plainIndex } from './plain-minisearch.mjs';
 import { mulberry32 } from './random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,17 +45,7 @@ const out = (label, r) =>
 
 if (!values['no-baseline']) {
   // The README's plain baseline: one document per SOP, default MiniSearch options.
-  const plain = new MiniSearch({ fields: ['title', 'purpose', 'tags', 'steps', 'replies'] });
-  plain.addAll(
-    library.sops.map((s) => ({
-      id: s.id,
-      title: s.title,
-      purpose: s.purpose ?? '',
-      tags: s.tags.join(' '),
-      steps: s.steps.map((x) => x.text).join(' '),
-      replies: s.replies.map((r) => `${r.title} ${r.text}`).join(' '),
-    })),
-  );
+  const plain = plainIndex(library);
   const plainSearch = {
     search: (q, limit) =>
       plain

@@ -17,6 +17,7 @@ import { gzipSync } from 'node:zlib';
 import MiniSearch from 'minisearch';
 import { loadTs } from './load-ts.mjs';
 import { writeSection } from './perf-doc.mjs';
+import { PLAIN_FIELDS, plainIndex } from './plain-minisearch.mjs';
 import { mulberry32, syntheticLibrary, typingSessions } from './synthetic-library.mjs';
 
 const { values } = parseArgs({
@@ -53,16 +54,6 @@ const pct = (sorted, p) =>
 const ms = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(a / b < 1 ? 2 : 1)}×` : '–');
-
-const PLAIN_FIELDS = ['title', 'purpose', 'tags', 'steps', 'replies'];
-const plainDoc = (s) => ({
-  id: s.id,
-  title: s.title,
-  purpose: s.purpose ?? '',
-  tags: s.tags.join(' '),
-  steps: s.steps.map((x) => x.text).join(' '),
-  replies: s.replies.map((r) => `${r.title} ${r.text}`).join(' '),
-});
 
 function time(fn) {
   const start = now();
@@ -154,8 +145,7 @@ for (const size of values.sizes.split(',').map(Number)) {
   const oursHeap = heap() - base;
   base = heap();
   const plainBuilt = time(() => {
-    const m = new MiniSearch({ fields: PLAIN_FIELDS });
-    m.addAll(library.sops.map(plainDoc));
+    const m = plainIndex(library);
     return m;
   });
   let plain = plainBuilt.value;

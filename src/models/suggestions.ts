@@ -4,6 +4,9 @@
 import { batch, computed, effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
 import type { Clock, TimerId } from '../adapters/clock.ts';
 import type { Suggestion, SuggestionQuery, SuggestionSource } from '../adapters/search.ts';
+
+export type { Suggestion };
+
 import type { SopReply } from '../search/types.ts';
 import type { ChatModel } from './chats.ts';
 

@@ -1,5 +1,4 @@
-import type { Suggestion } from '../adapters/search.ts';
-import { optionKey, shownReplies } from '../models/suggestions.ts';
+import { optionKey, type Suggestion, shownReplies } from '../models/suggestions.ts';
 import { reviewStatus } from '../search/library.ts';
 import { parseTemplate } from '../search/placeholders.ts';
 import type { Sop, SopReply } from '../search/types.ts';
