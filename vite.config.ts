@@ -47,7 +47,9 @@ function strictCsp(): Plugin {
       );
     },
     configurePreviewServer(server) {
-      server.middlewares.use(use(() => [resolve(outDir, 'index.html')]));
+      server.middlewares.use(
+        use(() => ['index.html', 'demo/live.html'].map((f) => resolve(outDir, f))),
+      );
     },
   };
 }
@@ -63,11 +65,15 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
+  // The live demo serves only this build (and dist/'s bundles): never the sources, the
+  // package files or the demo's stored event log, so no source maps either.
+  appType: 'mpa',
   build: {
     outDir: 'dist/demo',
     emptyOutDir: true,
     // No inlined assets: data: URLs would need `img-src data:` under the strict policy.
     assetsInlineLimit: 0,
-    sourcemap: true,
+    sourcemap: false,
+    rollupOptions: { input: { index: 'index.html', live: 'demo/live.html' } },
   },
 });

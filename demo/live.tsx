@@ -21,7 +21,11 @@ interface Session {
   user: { id: string; name: string; role: 'agent' | 'supervisor' };
   token: string;
   deskToken: string;
+  /** Sent with every POST to the demo's backend: proves the request comes from this page. */
+  sessionToken: string;
 }
+
+let sessionToken = '';
 
 const params = new URLSearchParams(location.search);
 const role = params.get('role') === 'supervisor' ? 'supervisor' : 'agent';
@@ -69,7 +73,7 @@ function mostUrgent(d: Desk): string | null {
 async function post(path: string, body: unknown): Promise<void> {
   const response = await fetch(path, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-Demo-Session': sessionToken },
     body: JSON.stringify(body),
   });
   if (!response.ok) {
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
   const response = await fetch(`/demo/session?role=${role}`);
   if (!response.ok) throw new Error(`/demo/session: HTTP ${response.status}`);
   const session = (await response.json()) as Session;
+  sessionToken = session.sessionToken;
   const { user } = session;
   document.getElementById('desk-avatar')!.textContent = user.name.slice(0, 1);
   document.getElementById('desk-agent-name')!.textContent =

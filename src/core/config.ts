@@ -51,6 +51,28 @@ export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
 
 export const MAX_SECONDS = 86_400;
 
+/**
+ * Bounds on a configuration's lists and strings. Every hold phrase is tried on every agent
+ * message of every chat, so their number and length are the config's cost on ingest.
+ */
+export const CONFIG_LIMITS = {
+  holdPhrases: 100,
+  holdPhraseLength: 100,
+  overrides: 50,
+  matchValueLength: 100,
+  checklist: 30,
+  checklistIdLength: 100,
+  checklistLabelLength: 200,
+  escalationTiers: 50,
+} as const;
+
+/** Pushes an error when a list is longer than its limit; true when it is within it. */
+function withinLimit(list: unknown[], max: number, field: string, errors: ConfigError[]): boolean {
+  if (list.length <= max) return true;
+  errors.push({ field, message: `has ${list.length} entries, more than ${max}` });
+  return false;
+}
+
 const THRESHOLD_KEYS = ['firstResponseS', 'firstResponseWarnS', 'maxGapS', 'gapWarnS'] as const;
 /** Each warn threshold and the threshold it must stay below. */
 const WARN_PAIRS = [
@@ -126,11 +148,16 @@ export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG
   if (input.holdPhrases !== undefined) {
     if (!Array.isArray(input.holdPhrases)) {
       errors.push({ field: 'holdPhrases', message: 'must be a list of phrases' });
-    } else {
+    } else if (withinLimit(input.holdPhrases, CONFIG_LIMITS.holdPhrases, 'holdPhrases', errors)) {
       holdPhrases = [];
       input.holdPhrases.forEach((phrase, i) => {
         if (typeof phrase !== 'string' || phrase.trim() === '') {
           errors.push({ field: `holdPhrases[${i}]`, message: 'must be a non-empty phrase' });
+        } else if (phrase.length > CONFIG_LIMITS.holdPhraseLength) {
+          errors.push({
+            field: `holdPhrases[${i}]`,
+            message: `is ${phrase.length} characters, more than ${CONFIG_LIMITS.holdPhraseLength}`,
+          });
         } else {
           holdPhrases.push(normalizeForMatch(phrase.trim()));
         }
@@ -151,9 +178,19 @@ export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG
     } else {
       const { tiers, maxOpenS } = input.escalation;
       if (tiers !== undefined) {
-        if (!Array.isArray(tiers) || tiers.some((t) => typeof t !== 'string' || t === '')) {
-          errors.push({ field: 'escalation.tiers', message: 'must be a list of tier names' });
-        } else escalation.tiers = tiers as string[];
+        if (
+          !Array.isArray(tiers) ||
+          tiers.some(
+            (t) => typeof t !== 'string' || t === '' || t.length > CONFIG_LIMITS.matchValueLength,
+          )
+        ) {
+          errors.push({
+            field: 'escalation.tiers',
+            message: `must be a list of tier names of 1 to ${CONFIG_LIMITS.matchValueLength} characters`,
+          });
+        } else if (withinLimit(tiers, CONFIG_LIMITS.escalationTiers, 'escalation.tiers', errors)) {
+          escalation.tiers = tiers as string[];
+        }
       }
       if (maxOpenS !== undefined) {
         const problem = secondsError(maxOpenS);
@@ -180,6 +217,7 @@ function validateOverrides(
     errors.push({ field: 'overrides', message: 'must be a list' });
     return [];
   }
+  if (!withinLimit(input, CONFIG_LIMITS.overrides, 'overrides', errors)) return [];
   const overrides: ThresholdOverride[] = [];
   input.forEach((raw, i) => {
     const at = `overrides[${i}]`;
@@ -200,8 +238,15 @@ function validateOverrides(
           field: `${at}.when.${key}`,
           message: 'only tier and channel can be matched',
         });
-      } else if (typeof value !== 'string' || value === '') {
-        errors.push({ field: `${at}.when.${key}`, message: 'must be a non-empty string' });
+      } else if (
+        typeof value !== 'string' ||
+        value === '' ||
+        value.length > CONFIG_LIMITS.matchValueLength
+      ) {
+        errors.push({
+          field: `${at}.when.${key}`,
+          message: `must be a string of 1 to ${CONFIG_LIMITS.matchValueLength} characters`,
+        });
       } else override.when[key] = value;
     }
     for (const key of THRESHOLD_KEYS) {
@@ -229,6 +274,7 @@ function validateChecklist(input: unknown, errors: ConfigError[]): ChecklistItem
     errors.push({ field: 'checklist', message: 'must be a list of item ids or {id, label}' });
     return [];
   }
+  if (!withinLimit(input, CONFIG_LIMITS.checklist, 'checklist', errors)) return [];
   const items: ChecklistItemDef[] = [];
   const seen = new Set<string>();
   input.forEach((raw, i) => {
@@ -247,11 +293,16 @@ function validateChecklist(input: unknown, errors: ConfigError[]): ChecklistItem
       isObject(raw) &&
       typeof raw.id === 'string' &&
       raw.id !== '' &&
-      typeof raw.label === 'string'
+      raw.id.length <= CONFIG_LIMITS.checklistIdLength &&
+      typeof raw.label === 'string' &&
+      raw.label.length <= CONFIG_LIMITS.checklistLabelLength
     ) {
       item = { id: raw.id, label: raw.label || raw.id };
     } else {
-      errors.push({ field: at, message: 'must be an item id or {"id", "label"}' });
+      errors.push({
+        field: at,
+        message: `must be an item id or {"id", "label"} (id at most ${CONFIG_LIMITS.checklistIdLength} characters, label ${CONFIG_LIMITS.checklistLabelLength})`,
+      });
       return;
     }
     if (seen.has(item.id)) {

@@ -1,6 +1,6 @@
 // The boundary: untrusted JSON in, typed events out (protocol.md "Events").
 // Every rejection names the field so a helpdesk integrator can fix the sender.
-import { isObject } from './guards.ts';
+import { describeValue, isObject, nestsDeeperThan } from './guards.ts';
 import { parseAt } from './time.ts';
 import type { Author, ChatEvent, Customer } from './types.ts';
 
@@ -12,6 +12,32 @@ export type Validated =
 
 export const MAX_CHAT_ID_LENGTH = 200;
 export const MAX_TEXT_LENGTH = 20_000;
+
+/**
+ * The longest value of every string field (protocol.md: ids and names short, text 20,000).
+ * A longer value makes the event invalid, with the field named: nothing oversized is stored.
+ */
+export const FIELD_LIMITS = {
+  type: 100,
+  chatId: MAX_CHAT_ID_LENGTH,
+  id: 200,
+  agentId: 200,
+  assignee: 200,
+  'customer.id': 200,
+  'customer.name': 200,
+  'customer.tier': 100,
+  channel: 100,
+  caseRef: 100,
+  item: 100,
+  sopId: 100,
+  replyId: 100,
+  by: 200,
+  reason: 2_000,
+  text: MAX_TEXT_LENGTH,
+} as const;
+
+/** Nesting deeper than this is refused before anything walks the value (no event needs 3). */
+export const MAX_EVENT_DEPTH = 16;
 const AUTHORS: ReadonlySet<string> = new Set<Author>(['customer', 'agent', 'bot', 'system']);
 
 class FieldError extends Error {}
@@ -22,10 +48,15 @@ function fail(field: string, message: string): never {
 
 type Obj = Record<string, unknown>;
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const json = JSON.stringify(value);
-  return `got ${json !== undefined && json.length > 60 ? `${json.slice(0, 57)}...` : json}`;
+const describe = describeValue;
+
+/** Refuses a string longer than its field's documented maximum, naming the field. */
+function limited(value: string, path: string): string {
+  const max = (FIELD_LIMITS as Record<string, number>)[path];
+  if (max !== undefined && value.length > max) {
+    fail(path, `is ${value.length} characters, more than ${max}`);
+  }
+  return value;
 }
 
 function requiredString(obj: Obj, field: string, path = field): string {
@@ -33,14 +64,14 @@ function requiredString(obj: Obj, field: string, path = field): string {
   if (typeof value !== 'string' || value.length === 0) {
     fail(path, `must be a non-empty string (${describe(value)})`);
   }
-  return value;
+  return limited(value, path);
 }
 
 function optionalString(obj: Obj, field: string, path = field): string | undefined {
   const value = obj[field];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') fail(path, `must be a string (${describe(value)})`);
-  return value;
+  return limited(value, path);
 }
 
 function optionalBoolean(obj: Obj, field: string): boolean | undefined {
@@ -54,18 +85,11 @@ function text(obj: Obj, field: string, allowEmpty: boolean): string {
   const value = obj[field];
   if (typeof value !== 'string') fail(field, `must be a string (${describe(value)})`);
   if (!allowEmpty && value.trim() === '') fail(field, 'must not be empty');
-  if (value.length > MAX_TEXT_LENGTH) {
-    fail(field, `is ${value.length} characters, more than ${MAX_TEXT_LENGTH}`);
-  }
-  return value;
+  return limited(value, field);
 }
 
 function chatIdOf(obj: Obj): string {
-  const chatId = requiredString(obj, 'chatId');
-  if (chatId.length > MAX_CHAT_ID_LENGTH) {
-    fail('chatId', `is ${chatId.length} characters, more than ${MAX_CHAT_ID_LENGTH}`);
-  }
-  return chatId;
+  return requiredString(obj, 'chatId');
 }
 
 function atOf(obj: Obj): number {
@@ -179,16 +203,26 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
 /** Validates one decoded JSON value as a protocol or playbook event. */
 export function validateEvent(input: unknown): Validated {
   if (!isObject(input)) return { kind: 'invalid', error: 'not a JSON object' };
+  if (nestsDeeperThan(input, MAX_EVENT_DEPTH)) {
+    return { kind: 'invalid', error: `(event): nested deeper than ${MAX_EVENT_DEPTH} levels` };
+  }
   const type = input.type;
   if (typeof type !== 'string' || type === '') {
     return { kind: 'invalid', error: `type: must be a non-empty string (${describe(type)})` };
+  }
+  if (type.length > FIELD_LIMITS.type) {
+    return {
+      kind: 'invalid',
+      error: `type: is ${type.length} characters, more than ${FIELD_LIMITS.type}`,
+    };
   }
   try {
     const event = parseKnown(type, input);
     return event ? { kind: 'event', event } : { kind: 'ignored', type };
   } catch (err) {
     if (err instanceof FieldError) return { kind: 'invalid', error: err.message };
-    throw err;
+    // Anything else (a getter that throws, an engine bug) refuses this one event only.
+    return { kind: 'invalid', error: `(event): could not be read (${(err as Error).message})` };
   }
 }
 

@@ -9,3 +9,35 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Whether `value` nests deeper than `limit` arrays/objects. Walks iteratively and stops at
+ * the first path past the limit, so a value nested thousands deep is refused before any
+ * recursive code (JSON.stringify, spread, validation) can overflow the stack on it.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: Array<[object, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** A short, safe description of an untrusted value for an error message (never throws). */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'got null';
+  if (Array.isArray(value)) return `got a list of ${value.length}`;
+  if (typeof value === 'object') return 'got an object';
+  if (typeof value === 'string') {
+    const shown = value.length > 57 ? `${value.slice(0, 57)}...` : value;
+    return `got ${JSON.stringify(shown)}`;
+  }
+  return `got ${String(value)}`;
+}

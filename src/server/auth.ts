@@ -103,8 +103,30 @@ function decodeJson(part: string): unknown {
   }
 }
 
-/** Verifies a token's signature, algorithm, claims and expiry (`now` in epoch ms). */
-export function verifyToken(secret: string, token: unknown, now = Date.now()): VerifyResult {
+/** The longest a token may live, from now (a token minted to live longer is refused). */
+export interface TokenLifetimes {
+  /** Agents and supervisors (default 24 hours). */
+  widgetMs: number;
+  /** Connector tokens (default 90 days: a helpdesk integration is configured once). */
+  connectorMs: number;
+}
+
+export const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
+  widgetMs: 24 * 3600_000,
+  connectorMs: 90 * 86_400_000,
+};
+
+/**
+ * Verifies a token's signature (its canonical encoding: a signature that decodes to the same
+ * bytes but is spelt differently is refused), algorithm, claims, expiry and lifetime
+ * (`now` in epoch ms).
+ */
+export function verifyToken(
+  secret: string,
+  token: unknown,
+  now = Date.now(),
+  lifetimes: TokenLifetimes = DEFAULT_TOKEN_LIFETIMES,
+): VerifyResult {
   if (token === undefined || token === null || token === '') {
     return fail('auth_missing', 'no token: pass auth: { token }');
   }
@@ -123,8 +145,8 @@ export function verifyToken(secret: string, token: unknown, now = Date.now()): V
   if (header.alg !== 'HS256') {
     return fail('auth_algorithm', `token algorithm must be HS256 (got ${String(header.alg)})`);
   }
-  const expected = hmac(secret, `${headerPart}.${payloadPart}`);
-  if (!safeEqual(Buffer.from(signaturePart, 'base64url'), expected)) {
+  const expected = base64url(hmac(secret, `${headerPart}.${payloadPart}`));
+  if (!safeEqual(Buffer.from(signaturePart), Buffer.from(expected))) {
     return fail('auth_signature', 'token signature does not match (forged, or another secret)');
   }
   const payload = decodeJson(payloadPart) as Record<string, unknown> | undefined;
@@ -145,6 +167,13 @@ export function verifyToken(secret: string, token: unknown, now = Date.now()): V
   }
   if (exp * 1000 <= now) {
     return fail('auth_expired', `token expired at ${new Date(exp * 1000).toISOString()}`);
+  }
+  const maxMs = role === 'connector' ? lifetimes.connectorMs : lifetimes.widgetMs;
+  if (exp * 1000 - now > maxMs) {
+    return fail(
+      'auth_claims',
+      `token claim exp: lives longer than this server allows (${Math.round(maxMs / 3600_000)} h); mint a shorter one`,
+    );
   }
   const claims: TokenClaims = {
     team,

@@ -1,20 +1,24 @@
 // `npm run demo` (scripts/demo.mjs) in-process: the realtime server with the embedded store,
-// the helpdesk simulator feeding it, and the demo helpdesk page on a Vite dev server that
-// proxies /socket.io and /v1 to the server, so the page, the widget and its socket are one
-// origin under the strict CSP. The page docks the widget with the documented script tag
+// the helpdesk simulator feeding it, and the demo helpdesk pages (built into dist/demo) on
+// Vite's preview server, which proxies /socket.io and /v1 to the server, so the page, the
+// widget and its socket are one origin under the strict CSP. It serves only the built pages
+// and dist/'s bundles: never the sources, package files or the demo's stored event log. The page docks the widget with the documented script tag
 // (dist/chat-playbook.iife.js, which loads dist/chat-playbook.socket.js from beside itself).
 //
 // Demo-only endpoints on the page's origin (the secret never reaches the page):
 //   GET  /demo/session?role=agent|supervisor  the demo user's tokens (widget + the desk's feed)
 //   POST /demo/say    {chatId, text, internal?}  an agent message, signed and POSTed to /v1/events
 //   POST /demo/close  {chatId}                   chat.closed, likewise
+// The POSTs must be JSON, carry the session's `X-Demo-Session` token and come from the page's
+// own origin, so another site cannot make the demo speak (CSRF).
 // Development only: vite is a devDependency, and nothing in the CLI imports this file.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { createServer as createViteServer, type Plugin, type ViteDevServer } from 'vite';
+import type { Connect, Plugin, PreviewServer } from 'vite';
+import { preview } from 'vite';
 import { type RunningServer, signBody, startServer } from './index.ts';
 import {
   type PlannedChat,
@@ -62,12 +66,21 @@ export interface RunningDemo {
   /** The realtime server (live mode). */
   server: RunningServer | null;
   simulator: Simulator | null;
-  vite: ViteDevServer;
+  /** The page server: Vite's preview of the built demo pages (dist/demo), nothing else. */
+  pages: PreviewServer;
   close(): Promise<void>;
 }
 
-/** The script-tag bundle and the transport chunk it loads from beside itself. */
-const BUNDLES = ['chat-playbook.iife.js', 'chat-playbook.socket.js'];
+/**
+ * What the demo serves and so must be built: the script-tag bundle, the transport chunk it
+ * loads from beside itself, and the demo pages (vite.config.ts builds them into dist/demo).
+ */
+const BUNDLES = [
+  'chat-playbook.iife.js',
+  'chat-playbook.socket.js',
+  'demo/index.html',
+  'demo/demo/live.html',
+];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -84,12 +97,13 @@ export function widgetBundlesStale(root = ROOT): boolean {
   const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
   const src = join(root, 'src');
   const inputs = [
-    // The widget's sources: everything but the server and the CLI.
+    // The widget's sources (everything but the server and the CLI) and the demo pages'.
     ...readdirSync(src)
       .filter((name) => name !== 'server' && name !== 'cli')
       .map((name) => join(src, name)),
+    ...['demo', 'index.html'].map((name) => join(root, name)),
     ...readdirSync(root)
-      .filter((name) => /^vite\..*config\.ts$/.test(name) && name !== 'vite.config.ts')
+      .filter((name) => /^vite\..*config\.ts$/.test(name))
       .map((name) => join(root, name)),
     join(root, 'package-lock.json'),
   ].filter((path) => existsSync(path));
@@ -187,8 +201,45 @@ function serveBundles(root: string) {
 
 let said = 0;
 
+/** Same value, in constant time (false for different lengths). */
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Whether a state-changing demo request comes from the demo page itself: a JSON body (a
+ * cross-site form can only send text/plain, urlencoded or multipart without a preflight,
+ * which this server never grants), the per-session token the page got from /demo/session
+ * in a header, and no foreign Origin. Returns why not, or null.
+ */
+function crossSiteRefusal(
+  req: IncomingMessage,
+  origin: string,
+  sessionToken: string,
+): string | null {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return 'send Content-Type: application/json';
+  const given = req.headers['x-demo-session'];
+  if (typeof given !== 'string' || !sameToken(given, sessionToken)) {
+    return 'missing or wrong X-Demo-Session header (from /demo/session)';
+  }
+  const from = req.headers.origin;
+  if (from !== undefined && from !== origin) return `cross-origin request from ${from}`;
+  if (req.headers['sec-fetch-site'] === 'cross-site') return 'cross-site request';
+  return null;
+}
+
 /** The demo's own endpoints and the agent page at `/`. */
-function liveDemoPlugin(root: string, server: RunningServer, secret: string): Plugin {
+function liveDemoPlugin(
+  root: string,
+  server: RunningServer,
+  secret: string,
+  origin: () => string,
+): Plugin {
+  // One token per run of the demo, given to the page with its session.
+  const sessionToken = randomBytes(24).toString('base64url');
   const post = async (events: Record<string, unknown>[]) => {
     // Signed like any helpdesk webhook: the page never sees the secret.
     const body = JSON.stringify(events);
@@ -199,71 +250,92 @@ function liveDemoPlugin(root: string, server: RunningServer, secret: string): Pl
     });
     return { status: response.status, body: (await response.json()) as unknown };
   };
+  const routes: Connect.NextHandleFunction = (req, res, next) => {
+    const url = new URL(req.url ?? '/', 'http://demo.invalid');
+    // The agent page is the live helpdesk (the scripted one stays at /index.html).
+    if (req.method === 'GET' && url.pathname === '/') {
+      req.url = `/demo/live.html${url.search}`;
+      return next();
+    }
+    if (!url.pathname.startsWith('/demo/') || url.pathname.endsWith('.html')) return next();
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /demo/session') {
+      const user =
+        url.searchParams.get('role') === 'supervisor' ? DEMO_USERS.supervisor : DEMO_USERS.agent;
+      const token = server.token({
+        team: DEMO_TEAM,
+        role: user.role,
+        sub: user.id,
+        name: user.name,
+      });
+      // The page's own feed of the conversations (a second socket.io client).
+      const deskToken = server.token({
+        team: DEMO_TEAM,
+        role: 'agent',
+        sub: `desk-${user.id}`,
+        name: 'Demo helpdesk',
+      });
+      return json(res, 200, { team: DEMO_TEAM, user, token, deskToken, sessionToken });
+    }
+    if (route !== 'POST /demo/say' && route !== 'POST /demo/close') return next();
+    const refusal = crossSiteRefusal(req, origin(), sessionToken);
+    if (refusal) {
+      req.resume();
+      return json(res, 403, { error: refusal });
+    }
+    readJson(req)
+      .then(async (body) => {
+        const chatId = body.chatId;
+        if (typeof chatId !== 'string' || chatId === '' || chatId.length > 200) {
+          return json(res, 400, { error: 'chatId: a non-empty string' });
+        }
+        if (route === 'POST /demo/close') {
+          const r = await post([{ type: 'chat.closed', chatId, at: new Date().toISOString() }]);
+          return json(res, r.status, r.body);
+        }
+        const text = typeof body.text === 'string' ? body.text.trim() : '';
+        if (text === '' || text.length > 8000) {
+          return json(res, 400, { error: 'text: 1 to 8000 characters' });
+        }
+        const user = body.as === 'supervisor' ? DEMO_USERS.supervisor : DEMO_USERS.agent;
+        said += 1;
+        const r = await post([
+          {
+            type: 'message',
+            chatId,
+            id: `${user.id}-${Date.now().toString(36)}-${said}`,
+            at: new Date().toISOString(),
+            author: 'agent',
+            agentId: user.id,
+            text,
+            ...(body.internal === true ? { internal: true } : {}),
+          },
+        ]);
+        return json(res, r.status, r.body);
+      })
+      .catch((err: unknown) => json(res, 400, { error: (err as Error).message }));
+  };
   return {
     name: 'chat-playbook-live-demo',
-    configureServer(vite) {
-      vite.middlewares.use(serveBundles(root));
-      vite.middlewares.use((req, res, next) => {
-        const url = new URL(req.url ?? '/', 'http://demo.invalid');
-        // The agent page is the live helpdesk (the scripted one stays at /index.html).
-        if (req.method === 'GET' && url.pathname === '/') {
-          req.url = `/demo/live.html${url.search}`;
-          return next();
+    configurePreviewServer(pages) {
+      pages.middlewares.use(serveBundles(root));
+      pages.middlewares.use(routes);
+    },
+  };
+}
+
+/** The scripted page's bundles, for the local mode (no demo endpoints). */
+function bundlesPlugin(root: string): Plugin {
+  return {
+    name: 'chat-playbook-bundles',
+    configurePreviewServer(pages) {
+      pages.middlewares.use(serveBundles(root));
+      pages.middlewares.use((req, _res, next) => {
+        // The scripted page is the demo's front page in local mode.
+        if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
+          req.url = `/index.html${req.url.slice(1)}`;
         }
-        if (!url.pathname.startsWith('/demo/') || url.pathname.endsWith('.html')) return next();
-        const route = `${req.method} ${url.pathname}`;
-        if (route === 'GET /demo/session') {
-          const user =
-            url.searchParams.get('role') === 'supervisor'
-              ? DEMO_USERS.supervisor
-              : DEMO_USERS.agent;
-          const token = server.token({
-            team: DEMO_TEAM,
-            role: user.role,
-            sub: user.id,
-            name: user.name,
-          });
-          // The page's own feed of the conversations (a second socket.io client).
-          const deskToken = server.token({
-            team: DEMO_TEAM,
-            role: 'agent',
-            sub: `desk-${user.id}`,
-            name: 'Demo helpdesk',
-          });
-          return json(res, 200, { team: DEMO_TEAM, user, token, deskToken });
-        }
-        if (route !== 'POST /demo/say' && route !== 'POST /demo/close') return next();
-        readJson(req)
-          .then(async (body) => {
-            const chatId = body.chatId;
-            if (typeof chatId !== 'string' || chatId === '' || chatId.length > 200) {
-              return json(res, 400, { error: 'chatId: a non-empty string' });
-            }
-            if (route === 'POST /demo/close') {
-              const r = await post([{ type: 'chat.closed', chatId, at: new Date().toISOString() }]);
-              return json(res, r.status, r.body);
-            }
-            const text = typeof body.text === 'string' ? body.text.trim() : '';
-            if (text === '' || text.length > 8000) {
-              return json(res, 400, { error: 'text: 1 to 8000 characters' });
-            }
-            const user = body.as === 'supervisor' ? DEMO_USERS.supervisor : DEMO_USERS.agent;
-            said += 1;
-            const r = await post([
-              {
-                type: 'message',
-                chatId,
-                id: `${user.id}-${Date.now().toString(36)}-${said}`,
-                at: new Date().toISOString(),
-                author: 'agent',
-                agentId: user.id,
-                text,
-                ...(body.internal === true ? { internal: true } : {}),
-              },
-            ]);
-            return json(res, r.status, r.body);
-          })
-          .catch((err: unknown) => json(res, 400, { error: (err as Error).message }));
+        next();
       });
     },
   };
@@ -285,7 +357,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   let server: RunningServer | null = null;
   let simulator: Simulator | null = null;
-  let vite: ViteDevServer | null = null;
+  let pages: PreviewServer | null = null;
+  let origin = '';
   const secret = randomBytes(32).toString('base64url');
   try {
     const plugins: Plugin[] = [];
@@ -297,23 +370,24 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         data: options.data,
         warn: (message) => log(`server: ${message}`),
       });
-      plugins.push(liveDemoPlugin(root, server, secret));
+      plugins.push(liveDemoPlugin(root, server, secret, () => origin));
       proxy['/socket.io'] = { target: server.url, ws: true };
       proxy['/v1'] = { target: server.url };
       proxy['/healthz'] = { target: server.url };
-    }
-    vite = await createViteServer({
+    } else plugins.push(bundlesPlugin(root));
+    // Vite's preview serves the built pages in dist/demo and nothing else: no sources, no
+    // package files, no stored event log.
+    pages = await preview({
       root,
       configFile: join(root, 'vite.config.ts'),
       logLevel: 'warn',
       clearScreen: false,
       plugins,
-      server: { host, port, strictPort: port !== 0, open: false, proxy },
+      preview: { host, port, strictPort: port !== 0, open: false, proxy },
     });
-    await vite.listen();
-    const address = vite.httpServer?.address();
+    const address = pages.httpServer.address();
     const actualPort = address && typeof address === 'object' ? address.port : port;
-    const origin = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    origin = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
 
     if (server && options.simulator !== false) {
       const running = server;
@@ -334,7 +408,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       });
     }
 
-    const vs = vite;
+    const ps = pages;
     let closing: Promise<void> | null = null;
     return {
       mode: local ? 'local' : 'live',
@@ -342,11 +416,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       supervisorUrl: `${origin}/?role=supervisor`,
       server,
       simulator,
-      vite: vs,
+      pages: ps,
       close() {
         closing ??= (async () => {
           await simulator?.close();
-          await vs.close();
+          await ps.close();
           await server?.close();
         })();
         return closing;
@@ -354,7 +428,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     };
   } catch (err) {
     await simulator?.close();
-    await vite?.close().catch(() => {});
+    await pages?.close().catch(() => {});
     await server?.close().catch(() => {});
     throw err;
   }

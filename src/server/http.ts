@@ -9,7 +9,10 @@ import type { RateLimiter } from './rate-limit.ts';
 export interface HttpOptions {
   secret: string;
   maxBodyBytes: number;
+  /** Signed requests, per team: a helpdesk's budget, which unsigned traffic cannot touch. */
   limiter: RateLimiter | null;
+  /** Requests whose signature failed, per source address: a flood of them gets 429s. */
+  refusedLimiter: RateLimiter | null;
   isReady: () => boolean;
   warn: (message: string) => void;
 }
@@ -148,19 +151,6 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     if (req.method !== 'POST') {
       return send(res, 405, { error: 'use POST' }, { Allow: 'POST' });
     }
-    if (options.limiter) {
-      const source = req.socket.remoteAddress ?? 'unknown';
-      const take = options.limiter.take(source);
-      if (!take.ok) {
-        req.resume();
-        return send(
-          res,
-          429,
-          { error: 'too many requests from this source', retryAfterS: take.retryAfterS },
-          { 'Retry-After': String(take.retryAfterS) },
-        );
-      }
-    }
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
       req.resume();
@@ -170,8 +160,17 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     if (body === null) {
       return send(res, 413, tooLarge(options.maxBodyBytes), { Connection: 'close' });
     }
+    // The signature first (one HMAC): unsigned garbage is budgeted per source on its own,
+    // so however much of it arrives, a helpdesk's signed webhooks keep their team's budget.
     const signature = verifyBodySignature(options.secret, body, req.headers['x-signature-256']);
-    if (!signature.ok) return send(res, 401, { error: signature.error });
+    if (!signature.ok) {
+      const source = req.socket.remoteAddress ?? 'unknown';
+      const take = options.refusedLimiter?.take(source) ?? { ok: true };
+      if (!take.ok) return tooMany(res, take.retryAfterS, 'too many refused requests');
+      return send(res, 401, { error: signature.error });
+    }
+    const take = options.limiter?.take(team) ?? { ok: true };
+    if (!take.ok) return tooMany(res, take.retryAfterS, `too many requests for team '${team}'`);
     const entries = parseBody(body, req.headers['content-type']);
     if (entries.length === 0) {
       return send(res, 400, { accepted: 0, rejected: [], error: 'no events in the body' });
@@ -180,6 +179,10 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     const { status, ...result } = outcome;
     send(res, status, result);
   }
+}
+
+function tooMany(res: ServerResponse, retryAfterS: number, error: string): void {
+  send(res, 429, { error, retryAfterS }, { 'Retry-After': String(retryAfterS) });
 }
 
 function tooLarge(limit: number) {

@@ -5,6 +5,7 @@
 import {
   type ChatEvent,
   DEFAULT_CONFIG,
+  describeValue,
   type TeamConfig,
   validateConfig,
   validateEvent,
@@ -70,6 +71,8 @@ export class Hub {
   readonly replayChunk: number;
   readonly maxReplay: number;
   private readonly teams = new Map<string, TeamState>();
+  /** Serialises each team's configuration saves: read, validate and store as one step. */
+  private readonly configChains = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<HubListener>();
   private readonly warn: (message: string) => void;
 
@@ -178,7 +181,7 @@ export class Hub {
         rejected.push({ index: entry.index, error: entry.error });
         continue;
       }
-      const v = validateEvent(entry.value);
+      const v = validateEntry(entry.value);
       if (v.kind === 'event') items.push({ event: v.event });
       else if (v.kind === 'ignored') ignored += 1;
       else rejected.push({ index: entry.index, error: v.error });
@@ -272,8 +275,34 @@ export class Hub {
     return version;
   }
 
+  /**
+   * Runs `fn` after the team's earlier saves, so that each validates against the version
+   * before it and versions are stored in the order they are numbered.
+   */
+  private configStep<T>(team: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.configChains.get(team) ?? Promise.resolve()).then(fn);
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.configChains.set(team, tail);
+    void tail.then(() => {
+      if (this.configChains.get(team) === tail) this.configChains.delete(team);
+    });
+    return run;
+  }
+
   /** Validates with the engine against the current configuration (a partial update). */
-  async saveConfig(
+  saveConfig(
+    team: string,
+    input: unknown,
+    by: ConfigAuthor,
+    comment: unknown,
+  ): Promise<SaveOutcome> {
+    return this.configStep(team, () => this.saveConfigNow(team, input, by, comment));
+  }
+
+  private async saveConfigNow(
     team: string,
     input: unknown,
     by: ConfigAuthor,
@@ -289,7 +318,16 @@ export class Hub {
     return { ok: true, version, warnings: result.warnings };
   }
 
-  async revertConfig(
+  revertConfig(
+    team: string,
+    to: unknown,
+    by: ConfigAuthor,
+    comment: unknown,
+  ): Promise<SaveOutcome> {
+    return this.configStep(team, () => this.revertConfigNow(team, to, by, comment));
+  }
+
+  private async revertConfigNow(
     team: string,
     to: unknown,
     by: ConfigAuthor,
@@ -372,6 +410,15 @@ export class Hub {
   }
 }
 
+/** The engine's validation, with any throw turned into a rejection of that one entry. */
+function validateEntry(value: unknown): ReturnType<typeof validateEvent> {
+  try {
+    return validateEvent(value);
+  } catch (err) {
+    return { kind: 'invalid', error: `(event): could not be read (${(err as Error).message})` };
+  }
+}
+
 function toWire(records: readonly StoredEvent[]): EventsBatch['events'] {
   return records.map((r) => ({ o: r.o, e: r.e }));
 }
@@ -388,7 +435,7 @@ export function validateAction(
   if (typeof type !== 'string' || !type.startsWith('playbook.')) {
     return {
       ok: false,
-      error: `type: a widget may send playbook.check, playbook.note or playbook.reply (got ${JSON.stringify(type)})`,
+      error: `type: a widget may send playbook.check, playbook.note or playbook.reply (${describeValue(type)})`,
     };
   }
   const v = validateEvent({ ...raw, by });

@@ -5,7 +5,12 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
-import { type SignOptions, signToken } from './auth.ts';
+import {
+  DEFAULT_TOKEN_LIFETIMES,
+  type SignOptions,
+  signToken,
+  type TokenLifetimes,
+} from './auth.ts';
 import { createRequestHandler } from './http.ts';
 import { Hub, type IngestOutcome } from './hub.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
@@ -36,12 +41,17 @@ export interface ServerOptions {
   compactEveryMs?: number;
   /** Largest accepted body (HTTP) or socket message (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Per-source request budget (default 100/s with bursts of 200); false disables it. */
+  /**
+   * Request budget (default 100/s with bursts of 200) per team for signed webhooks, and the
+   * same per source address for requests whose signature fails; false disables both.
+   */
   rateLimit?: RateLimitOptions | false;
   /** Origins allowed to open widget sockets (default any: widgets authenticate by token). */
   corsOrigin?: string | string[] | boolean;
   /** A fresh widget also receives chats closed within this window (default 1 hour). */
   snapshotClosedMs?: number;
+  /** The longest lifetime of a token this server accepts (default 24 h; connectors 90 days). */
+  tokenLifetimes?: Partial<TokenLifetimes>;
   /** The server's clock (tests). */
   now?: () => number;
   /** Diagnostics (default: none). */
@@ -145,12 +155,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const rate =
       options.rateLimit === undefined ? { perSecond: 100, burst: 200 } : options.rateLimit;
     const limiter = rate ? new RateLimiter(rate, now) : null;
+    const refusedLimiter = rate ? new RateLimiter(rate, now) : null;
     const connectorLimiter = rate ? new RateLimiter(rate, now) : null;
     httpServer = createServer(
       createRequestHandler(hub, {
         secret: options.secret,
         maxBodyBytes,
         limiter,
+        refusedLimiter,
         isReady: () => ready,
         warn,
       }),
@@ -169,7 +181,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           }
         : {}),
     });
-    const detach = attachSockets(io, hub, { secret: options.secret, connectorLimiter, warn });
+    const detach = attachSockets(io, hub, {
+      secret: options.secret,
+      connectorLimiter,
+      tokenLifetimes: { ...DEFAULT_TOKEN_LIFETIMES, ...options.tokenLifetimes },
+      warn,
+    });
 
     const server = httpServer;
     await new Promise<void>((resolve, reject) => {

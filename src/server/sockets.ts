@@ -8,6 +8,7 @@ import {
   isSecret,
   isTeamName,
   type TokenClaims,
+  type TokenLifetimes,
   verifyToken,
 } from './auth.ts';
 import { type Hub, validateAction, validatePick } from './hub.ts';
@@ -28,6 +29,8 @@ export interface SocketOptions {
   secret: string;
   /** Per-connector limiter (the same budget as the HTTP ingest), or null. */
   connectorLimiter: RateLimiter | null;
+  /** The longest lifetime a token may have (a century-long token is refused). */
+  tokenLifetimes: TokenLifetimes;
   warn: (message: string) => void;
 }
 
@@ -47,7 +50,50 @@ function ackOf<T>(args: unknown[]): ((value: T) => void) | null {
   return typeof last === 'function' ? (last as (value: T) => void) : null;
 }
 
+/**
+ * Subscribes `handler` to one socket event so that any throw or rejection in it refuses that
+ * one message (acked with `refusal` when the sender asked for an ack) and never reaches the
+ * process: a bad message costs its sender an error, never the server.
+ */
+function guarded(
+  socket: Socket,
+  event: string,
+  warn: (message: string) => void,
+  refusal: (message: string) => unknown,
+  handler: (...args: unknown[]) => unknown,
+): void {
+  socket.on(event, (...args: unknown[]) => {
+    const refuse = (err: unknown) => {
+      warn(`${event} from ${socket.id}: ${(err as Error)?.message ?? String(err)}`);
+      try {
+        ackOf<unknown>(args)?.(refusal('could not handle this message'));
+      } catch {
+        // the ack itself failed (the client is gone): nothing more to do
+      }
+    };
+    try {
+      const result = handler(...args);
+      if (result instanceof Promise) result.catch(refuse);
+    } catch (err) {
+      refuse(err);
+    }
+  });
+}
+
+const plainRefusal = (error: string) => ({ ok: false, error, retry: false });
+const configRefusal = (message: string) => ({
+  ok: false,
+  errors: [{ field: '(message)', message }],
+});
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Budgets of one widget socket, and of one person across all their sockets (docs/realtime.md). */
+export const ACTION_RATE = { perSecond: 20, burst: 60 };
+export const SUBJECT_ACTION_RATE = { perSecond: 30, burst: 90 };
+export const REPLAY_RATE = { perSecond: 1, burst: 5 };
+/** Events a person's replays may send: a full catch-up now and then, not a firehose. */
+export const REPLAY_EVENT_RATE = { perSecond: 2_000, burst: 60_000 };
 
 /** Disconnects the socket when its token expires; the client reconnects with a fresh one. */
 function expireAt(socket: Socket, expMs: number, now: number): void {
@@ -59,7 +105,19 @@ function expireAt(socket: Socket, expMs: number, now: number): void {
 export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () => void {
   const widgets = io.of('/');
   const connectors = io.of('/connectors');
-  const actionLimiter = new RateLimiter({ perSecond: 20, burst: 60 }, hub.now);
+  // Actions and picks: per socket, and per person (a token's team and subject), so that
+  // twenty sockets of one user share one budget instead of multiplying it.
+  const actionLimiter = new RateLimiter(ACTION_RATE, hub.now);
+  const subjectLimiter = new RateLimiter(SUBJECT_ACTION_RATE, hub.now);
+  // Replays: a few requests, and a budget of events sent, per person.
+  const replayLimiter = new RateLimiter(REPLAY_RATE, hub.now);
+  const replayEventLimiter = new RateLimiter(REPLAY_EVENT_RATE, hub.now);
+
+  function takeAction(socket: Socket, claims: TokenClaims): boolean {
+    return (
+      actionLimiter.take(socket.id).ok && subjectLimiter.take(`${claims.team}\n${claims.sub}`).ok
+    );
+  }
 
   const unlisten = hub.listen({
     events: (team, batch) => widgets.to(roomOf(team)).emit('events', batch),
@@ -69,7 +127,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
 
   widgets.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Partial<WidgetAuth>;
-    const v = verifyToken(options.secret, auth.token, hub.now());
+    const v = verifyToken(options.secret, auth.token, hub.now(), options.tokenLifetimes);
     if (!v.ok) return next(authError(v.code, v.reason));
     if (v.claims.role === 'connector') {
       return next(
@@ -105,9 +163,15 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
     // Live batches from now on; whatever comes before the catch-up the widget holds back.
     socket.join(roomOf(team));
 
-    socket.on('time', (...args: unknown[]) => ackOf<number>(args)?.(hub.now()));
+    const on = (
+      event: string,
+      refusal: (message: string) => unknown,
+      handler: (...args: unknown[]) => unknown,
+    ) => guarded(socket, event, options.warn, refusal, handler);
 
-    socket.on('action', async (...args: unknown[]) => {
+    on('time', plainRefusal, (...args: unknown[]) => ackOf<number>(args)?.(hub.now()));
+
+    on('action', plainRefusal, async (...args: unknown[]) => {
       const ack = ackOf<ActionAck>(args);
       if (!ack) return;
       const req = args[0] as { id?: unknown; event?: unknown } | undefined;
@@ -119,8 +183,9 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
           retry: false,
         });
       }
-      const take = actionLimiter.take(socket.id);
-      if (!take.ok) return ack({ ok: false, error: 'too many actions, slow down', retry: true });
+      if (!takeAction(socket, claims)) {
+        return ack({ ok: false, error: 'too many actions, slow down', retry: true });
+      }
       const v = validateAction(req?.event, claims.sub);
       if (!v.ok) return ack({ ok: false, error: v.error, retry: false });
       try {
@@ -144,12 +209,12 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       }
     });
 
-    socket.on('pick', async (...args: unknown[]) => {
+    on('pick', plainRefusal, async (...args: unknown[]) => {
       const ack = ackOf<PickAck>(args);
       if (!ack) return;
       const v = validatePick(args[0]);
       if (!v.ok) return ack({ ok: false, error: v.error, retry: false });
-      if (!actionLimiter.take(socket.id).ok) {
+      if (!takeAction(socket, claims)) {
         return ack({ ok: false, error: 'too many actions, slow down', retry: true });
       }
       try {
@@ -161,9 +226,22 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       }
     });
 
-    socket.on('replay', async (...args: unknown[]) => {
+    on('replay', plainRefusal, async (...args: unknown[]) => {
       const ack = ackOf<ReplayAck>(args);
       const req = args[0] as { after?: unknown; log?: unknown } | undefined;
+      const who = `${team}\n${claims.sub}`;
+      const asked = replayLimiter.take(who);
+      if (!asked.ok) {
+        return ack?.({ ok: false, error: `too many replays; retry in ${asked.retryAfterS} s` });
+      }
+      // What this replay would send: the events after the offset, or a snapshot.
+      const head = await hub.head(team);
+      const after = canReplay(req?.after, req?.log, head) ? req.after : 0;
+      const cost = Math.min(head - after, hub.maxReplay) + 1;
+      const budget = replayEventLimiter.take(who, Math.min(cost, REPLAY_EVENT_RATE.burst));
+      if (!budget.ok) {
+        return ack?.({ ok: false, error: `too many replays; retry in ${budget.retryAfterS} s` });
+      }
       try {
         const head = await catchUp(socket, team, req?.after, req?.log);
         ack?.({ ok: true, head });
@@ -172,7 +250,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       }
     });
 
-    socket.on('head', async (...args: unknown[]) => {
+    on('head', plainRefusal, async (...args: unknown[]) => {
       const ack = ackOf<HeadAck>(args);
       if (!ack) return;
       try {
@@ -182,7 +260,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       }
     });
 
-    socket.on('config:save', async (...args: unknown[]) => {
+    on('config:save', configRefusal, async (...args: unknown[]) => {
       const ack = ackOf<ConfigSaveAck>(args);
       if (!ack) return;
       if (!isSupervisor) return ack(forbidden());
@@ -201,7 +279,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       }
     });
 
-    socket.on('config:history', async (...args: unknown[]) => {
+    on('config:history', configRefusal, async (...args: unknown[]) => {
       const ack = ackOf<ConfigHistoryAck>(args);
       if (!ack) return;
       try {
@@ -211,7 +289,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
       }
     });
 
-    socket.on('config:revert', async (...args: unknown[]) => {
+    on('config:revert', configRefusal, async (...args: unknown[]) => {
       const ack = ackOf<ConfigSaveAck>(args);
       if (!ack) return;
       if (!isSupervisor) return ack(forbidden());
@@ -302,7 +380,7 @@ function attachConnectors(nsp: Namespace, hub: Hub, options: SocketOptions): voi
       socket.data.connector = { team: null, sub: 'secret', exp: null } satisfies ConnectorIdentity;
       return next();
     }
-    const v = verifyToken(options.secret, auth.token, hub.now());
+    const v = verifyToken(options.secret, auth.token, hub.now(), options.tokenLifetimes);
     if (!v.ok) return next(authError(v.code, v.reason));
     if (v.claims.role !== 'connector') {
       return next(authError('auth_role', `role ${v.claims.role} cannot connect as a connector`));
@@ -319,7 +397,14 @@ function attachConnectors(nsp: Namespace, hub: Hub, options: SocketOptions): voi
     const who = socket.data.connector as ConnectorIdentity;
     if (who.exp !== null) expireAt(socket, who.exp, hub.now());
     const source = `connector:${who.sub}:${socket.handshake.address}`;
-    socket.on('events', async (...args: unknown[]) => {
+    const connectorRefusal = (error: string) => ({
+      ok: false,
+      status: 400,
+      error,
+      accepted: 0,
+      rejected: [],
+    });
+    guarded(socket, 'events', options.warn, connectorRefusal, async (...args: unknown[]) => {
       const ack = ackOf<ConnectorAck>(args);
       if (!ack) return;
       const req = args[0];

@@ -381,3 +381,60 @@ export async function startRedis(): Promise<RedisServer> {
     },
   };
 }
+
+// ---------------------------------------------------------------------------
+// A raw socket.io client (Engine.IO v4 over WebSocket), for payloads that a real client
+// library cannot even encode (JSON nested tens of thousands deep): the text goes out as is.
+
+export interface RawSocket {
+  /** Emits `event` with its arguments given as JSON text (`[arg1, arg2]`), awaiting the ack. */
+  emit(event: string, argsJson: string, namespace?: string): Promise<unknown[]>;
+  close(): void;
+}
+
+export async function rawSocket(
+  url: string,
+  auth: Record<string, unknown>,
+  namespace = '/',
+): Promise<RawSocket> {
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  const nsp = namespace === '/' ? '' : `${namespace},`;
+  const acks = new Map<number, (args: unknown[]) => void>();
+  let nextAck = 1;
+  await new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (text === '2') return ws.send('3'); // ping → pong
+      if (text.startsWith('0')) return ws.send(`40${nsp}${JSON.stringify(auth)}`);
+      if (text.startsWith(`40${nsp}`)) return resolve();
+      if (text.startsWith(`44${nsp}`)) return reject(new Error(`refused: ${text}`));
+      const ack = new RegExp(`^43${nsp}(\\d+)(.*)$`, 's').exec(text);
+      if (ack) {
+        acks.get(Number(ack[1]))?.(JSON.parse(ack[2]!) as unknown[]);
+        acks.delete(Number(ack[1]));
+      }
+    });
+  });
+  return {
+    emit(event, argsJson) {
+      const id = nextAck++;
+      const args = argsJson.trim().replace(/^\[/, '');
+      ws.send(`42${nsp}${id}[${JSON.stringify(event)},${args}`);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 5000);
+        acks.set(id, (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        });
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+/** JSON text of an array nested `depth` deep: `[[[…1…]]]` (never built as a value). */
+export function deepJson(depth: number): string {
+  return `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+}

@@ -6,7 +6,7 @@ import { DEFAULT_PORT, type RunningServer, startServer } from '../../server/inde
 import { type Command, parseCommandArgs, UsageError, writeErr, writeOut } from '../io.ts';
 
 const usage = `Usage: chat-playbook serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data DIR | --redis URL]
-                           [--retention 7d] [--rate N] [--demo]
+                           [--retention 7d] [--rate N] [--max-token-ttl 24h] [--demo]
 
 The realtime server: helpdesks POST events to /v1/events (team "default") or
 /v1/teams/<team>/events, signed with X-Signature-256: sha256=<hex HMAC-SHA256 of the body>;
@@ -19,7 +19,9 @@ Options:
                     (without it, and without --redis, everything is in memory only)
   --redis URL       share the event log and rooms with other 'serve' processes via Redis
   --retention D     drop chats closed longer ago than D (e.g. 12h, 7d; default 7d)
-  --rate N          requests per second per source before 429 (default 100; 0 = no limit)
+  --rate N          signed requests per second per team before 429, and the same for
+                    refused requests per source address (default 100; 0 = no limit)
+  --max-token-ttl D refuse agent/supervisor tokens that live longer than D (default 24h)
   --demo            make a random secret and print an agent and a supervisor token
 
 Environment:
@@ -39,6 +41,7 @@ export const serve: Command = {
       redis: { type: 'string' },
       retention: { type: 'string' },
       rate: { type: 'string' },
+      'max-token-ttl': { type: 'string' },
       demo: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
@@ -65,6 +68,13 @@ export const serve: Command = {
       rateLimit = n === 0 ? false : { perSecond: n, burst: Math.max(1, Math.ceil(n * 2)) };
     }
 
+    let tokenLifetimes: { widgetMs: number } | undefined;
+    if (values['max-token-ttl'] !== undefined) {
+      const ms = parseDuration(values['max-token-ttl']);
+      if (ms === null) throw new UsageError('--max-token-ttl must be a duration such as 8h or 24h');
+      tokenLifetimes = { widgetMs: ms };
+    }
+
     let secret = process.env.PLAYBOOK_SECRET ?? '';
     const demo = values.demo === true;
     if (demo) {
@@ -87,6 +97,7 @@ export const serve: Command = {
         redis: values.redis,
         retentionMs,
         rateLimit,
+        tokenLifetimes,
         warn: (message) => writeErr(message),
       });
     } catch (err) {
@@ -121,6 +132,11 @@ export const serve: Command = {
       writeErr(`demo supervisor token: ${supervisor}`);
     }
     writeOut(`listening on ${server.url}`);
+    // Every handler refuses its own bad input; should anything still escape, it is reported
+    // and the server keeps serving every other team instead of exiting.
+    const onRejection = (reason: unknown) =>
+      writeErr(`unhandled rejection (kept running): ${(reason as Error)?.stack ?? String(reason)}`);
+    process.on('unhandledRejection', onRejection);
 
     return new Promise<number>((resolve) => {
       let stopping = false;
@@ -128,6 +144,7 @@ export const serve: Command = {
         if (stopping) return;
         stopping = true;
         writeErr(`${signal}: closing`);
+        process.off('unhandledRejection', onRejection);
         server.close().then(
           () => resolve(0),
           (err: unknown) => {

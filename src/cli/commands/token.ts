@@ -1,6 +1,12 @@
 // `chat-playbook token`: prints a widget token signed with PLAYBOOK_SECRET (shared/spec/cli.md).
-import { isTeamName, parseDuration, type Role, signToken } from '../../server/auth.ts';
-import { type Command, parseCommandArgs, UsageError, writeOut } from '../io.ts';
+import {
+  DEFAULT_TOKEN_LIFETIMES,
+  isTeamName,
+  parseDuration,
+  type Role,
+  signToken,
+} from '../../server/auth.ts';
+import { type Command, parseCommandArgs, UsageError, writeErr, writeOut } from '../io.ts';
 
 const usage = `Usage: chat-playbook token --team T --role agent|supervisor --sub ID [--name NAME] [--ttl 8h] [--json]
 
@@ -48,6 +54,13 @@ export const token: Command = {
     if (sub === undefined || sub === '') throw new UsageError('missing --sub (the user id)');
     const ttlMs = parseDuration(values.ttl ?? '8h');
     if (ttlMs === null) throw new UsageError('--ttl must be a duration such as 30m, 8h or 7d');
+    const maxMs =
+      role === 'connector' ? DEFAULT_TOKEN_LIFETIMES.connectorMs : DEFAULT_TOKEN_LIFETIMES.widgetMs;
+    if (ttlMs > maxMs) {
+      writeErr(
+        `warning: --ttl ${values.ttl} is longer than serve accepts by default (${Math.round(maxMs / 3600_000)} h): the token will be refused unless serve runs with a longer --max-token-ttl`,
+      );
+    }
     const secret = process.env.PLAYBOOK_SECRET ?? '';
     if (!secret) throw new UsageError('PLAYBOOK_SECRET is not set (the secret serve uses)');
     const now = Date.now();

@@ -49,6 +49,8 @@ interface TeamLog {
   pickLines: number;
   /** Serialises the picks' checks and writes. */
   pickChain: Promise<unknown>;
+  /** Serialises configuration writes, so versions land in the file in order. */
+  configChain: Promise<unknown>;
 }
 
 /** Binary search: index of the first record with offset > after. */
@@ -233,6 +235,7 @@ export class LocalLog implements EventLog {
         picks: [],
         pickLines: 0,
         pickChain: Promise.resolve(),
+        configChain: Promise.resolve(),
       };
       this.teamsMap.set(team, t);
     }
@@ -309,6 +312,10 @@ export class LocalLog implements EventLog {
         // A torn config line was never acknowledged.
       }
     }
+    // Versions are written in order, but a file from before saves were serialised may hold
+    // them out of order: the highest acknowledged version is the current one.
+    t.configs.sort((a, b) => a.version - b.version);
+    t.configs = t.configs.filter((v, i, all) => i === 0 || all[i - 1]!.version !== v.version);
     const picksPath = join(dir, 'picks.jsonl');
     let picksText = '';
     try {
@@ -435,7 +442,18 @@ export class LocalLog implements EventLog {
     return [...(this.teamsMap.get(team)?.configs ?? [])];
   }
 
-  async appendConfig(team: string, v: NewConfigVersion): Promise<ConfigVersion> {
+  appendConfig(team: string, v: NewConfigVersion): Promise<ConfigVersion> {
+    // One write at a time per team: a version's line lands before the next one's.
+    const t = this.team(team);
+    const run = t.configChain.then(() => this.writeConfig(team, v));
+    t.configChain = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  private async writeConfig(team: string, v: NewConfigVersion): Promise<ConfigVersion> {
     const t = this.team(team);
     const version: ConfigVersion = { version: (t.configs.at(-1)?.version ?? 0) + 1, ...v };
     t.configs.push(version);
@@ -525,6 +543,7 @@ export class LocalLog implements EventLog {
   async close(): Promise<void> {
     for (const t of this.teamsMap.values()) {
       await t.pickChain;
+      await t.configChain;
       const writer = t.writer;
       if (writer) await writer.exclusive(() => writer.closeHandle());
       t.writer = null;
