@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'check-library': async () => (await import('./commands/check-library.ts')).checkLibrary,
   serve: async () => (await import('./commands/serve.ts')).serve,
   token: async () => (await import('./commands/token.ts')).token,
+  connector: async () => (await import('./commands/connector.ts')).connector,
 };
 
 const mainUsage = `Usage: chat-playbook <command> [options]
@@ -22,6 +23,7 @@ Commands:
   check-library <file|dir>                                      validation and stale SOPs
   serve [--port N] [--host H] [--data DIR | --redis URL] [--demo]  the realtime server
   token --team T --role agent|supervisor --sub ID [--name N] [--ttl 8h]   a widget token
+  connector add --team T --host chatwoot|zendesk|livechat|front [--secret S]   a helpdesk's webhooks
 
 Run 'chat-playbook <command> --help' for a command's options.`;
 

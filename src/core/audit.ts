@@ -82,25 +82,23 @@ export function auditReport(
   for (const timeline of replayed.values()) add(timeline.state, timeline.duplicates);
   // JavaScript's default string order (UTF-16 code units), as protocol.md asks.
   chats.sort((a, b) => (a.chatId < b.chatId ? -1 : a.chatId > b.chatId ? 1 : 0));
+  return {
+    chats,
+    summary: { ...countChats(chats), invalidLines: run.invalidLines, duplicates },
+  };
+}
+
+/** The summary's per-chat counts. */
+function countChats(chats: readonly AuditChat[]) {
   let firstResponseBreaches = 0;
   let gapBreaches = 0;
-  let greeted = 0;
+  let greetedByName = 0;
   for (const c of chats) {
     if (c.firstResponseBreached) firstResponseBreaches += 1;
     gapBreaches += c.gapBreaches;
-    if (c.greetedByName) greeted += 1;
+    if (c.greetedByName) greetedByName += 1;
   }
-  return {
-    chats,
-    summary: {
-      chats: chats.length,
-      firstResponseBreaches,
-      gapBreaches,
-      greetedByName: greeted,
-      invalidLines: run.invalidLines,
-      duplicates,
-    },
-  };
+  return { chats: chats.length, firstResponseBreaches, gapBreaches, greetedByName };
 }
 
 /** The second pass: feeds the events of the chats that need it into ordered timelines. */
@@ -131,4 +129,43 @@ export function auditEvents(events: readonly ChatEvent[], config: TeamConfig): A
   const replay = createReplay(run);
   if (run.needsReplay.size > 0) for (const event of events) replay.add(event);
   return auditReport(run, replay.timelines);
+}
+
+/**
+ * What filters of an audit need to know of each chat, gathered while events stream past:
+ * its Start (protocol.md) and the agents who sent it a public message (protocol.md
+ * "Ownership": a chat counts for every agent who sent a public message in it).
+ */
+export function createChatFacts() {
+  const starts = new Map<string, number>();
+  const agents = new Map<string, Set<string>>();
+  return {
+    add(event: ChatEvent): void {
+      if (event.type !== 'chat.started' && event.type !== 'message') return;
+      const start = starts.get(event.chatId);
+      if (start === undefined || event.at < start) starts.set(event.chatId, event.at);
+      if (event.type === 'message' && event.author === 'agent' && !event.internal) {
+        if (event.agentId === undefined) return;
+        let set = agents.get(event.chatId);
+        if (!set) {
+          set = new Set();
+          agents.set(event.chatId, set);
+        }
+        set.add(event.agentId);
+      }
+    },
+    start: (chatId: string): number | undefined => starts.get(chatId),
+    agents: (chatId: string): ReadonlySet<string> => agents.get(chatId) ?? new Set(),
+  };
+}
+
+export type ChatFacts = ReturnType<typeof createChatFacts>;
+
+/** The report of only the chats `keep` accepts, its summary counted again over them. */
+export function filterAuditReport(
+  report: AuditReport,
+  keep: (chatId: string) => boolean,
+): AuditReport {
+  const chats = report.chats.filter((c) => keep(c.chatId));
+  return { chats, summary: { ...report.summary, ...countChats(chats) } };
 }

@@ -2,7 +2,8 @@
 // JSON body (one event or an array) or JSONL (Content-Type: application/x-ndjson), signed
 // with X-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>; GET /healthz.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isTeamName, verifyBodySignature } from './auth.ts';
+import { isSecret, isTeamName, verifyBodySignature, verifyToken } from './auth.ts';
+import type { ConnectorRoute } from './connectors/route.ts';
 import type { Hub, ParsedEntry } from './hub.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -13,6 +14,8 @@ export interface HttpOptions {
   limiter: RateLimiter | null;
   /** Requests whose signature failed, per source address: a flood of them gets 429s. */
   refusedLimiter: RateLimiter | null;
+  /** The helpdesks' own webhooks at /v1/connectors/<host>/<team>. */
+  connectors: ConnectorRoute;
   isReady: () => boolean;
   warn: (message: string) => void;
 }
@@ -109,6 +112,17 @@ export function parseBody(body: Buffer, contentType: string | undefined): Parsed
 }
 
 const TEAM_ROUTE = /^\/v1\/teams\/([^/]+)\/events\/?$/;
+const CONNECTOR_ROUTE = /^\/v1\/connectors\/([^/]+)\/([^/]+)\/?$/;
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+const TEAM_ERROR = 'team: letters, digits, dot, dash and underscore, at most 64';
 
 export function createRequestHandler(hub: Hub, options: HttpOptions) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -121,6 +135,60 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     }
   };
 
+  async function connectorWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    hostSegment: string,
+    teamSegment: string,
+  ): Promise<void> {
+    const team = decodeSegment(teamSegment);
+    if (!isTeamName(team)) return send(res, 400, { error: TEAM_ERROR });
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { Allow: 'POST' });
+    const body = await boundedBody(req, res, options.maxBodyBytes);
+    if (body === null) return;
+    const reply = await options.connectors.handle(
+      decodeSegment(hostSegment),
+      team,
+      { headers: req.headers, rawBody: body, url: req.url ?? '/' },
+      req.socket.remoteAddress ?? 'unknown',
+    );
+    if (reply.text !== undefined) {
+      if (res.headersSent) return;
+      res.writeHead(reply.status, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end(reply.text);
+      return;
+    }
+    send(res, reply.status, reply.body, reply.headers);
+  }
+
+  /**
+   * `GET /v1/health`: readiness for anyone; with `Authorization: Bearer <the shared secret>`
+   * every connector's counters, with a supervisor's token those of their team.
+   */
+  function health(req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 405, { error: 'use GET' }, { Allow: 'GET, HEAD' });
+    }
+    const ready = options.isReady();
+    const base = { ok: ready, storage: hub.log.kind, log: hub.logId };
+    const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (auth === undefined) return send(res, ready ? 200 : 503, base);
+    if (isSecret(options.secret, auth)) {
+      return send(res, ready ? 200 : 503, { ...base, connectors: options.connectors.report() });
+    }
+    const v = verifyToken(options.secret, auth, hub.now());
+    if (!v.ok || v.claims.role !== 'supervisor') {
+      return send(res, 401, { error: 'a supervisor token or the shared secret is required' });
+    }
+    send(res, ready ? 200 : 503, {
+      ...base,
+      connectors: options.connectors.report(v.claims.team),
+    });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -131,35 +199,22 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
       if (!options.isReady()) return send(res, 503, { ok: false });
       return send(res, 200, { ok: true, storage: hub.log.kind, log: hub.logId });
     }
+    if (path === '/v1/health') return health(req, res);
+    const connector = CONNECTOR_ROUTE.exec(path);
+    if (connector) return connectorWebhook(req, res, connector[1]!, connector[2]!);
     let team = 'default';
     if (path !== '/v1/events' && path !== '/v1/events/') {
       const m = TEAM_ROUTE.exec(path);
       if (!m) return send(res, 404, { error: `no route ${path}` });
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(m[1]!);
-      } catch {
-        decoded = '';
-      }
-      if (!isTeamName(decoded)) {
-        return send(res, 400, {
-          error: 'team: letters, digits, dot, dash and underscore, at most 64',
-        });
-      }
+      const decoded = decodeSegment(m[1]!);
+      if (!isTeamName(decoded)) return send(res, 400, { error: TEAM_ERROR });
       team = decoded;
     }
     if (req.method !== 'POST') {
       return send(res, 405, { error: 'use POST' }, { Allow: 'POST' });
     }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
-      req.resume();
-      return send(res, 413, tooLarge(options.maxBodyBytes), { Connection: 'close' });
-    }
-    const body = await readBody(req, options.maxBodyBytes);
-    if (body === null) {
-      return send(res, 413, tooLarge(options.maxBodyBytes), { Connection: 'close' });
-    }
+    const body = await boundedBody(req, res, options.maxBodyBytes);
+    if (body === null) return;
     // The signature first (one HMAC): unsigned garbage is budgeted per source on its own,
     // so however much of it arrives, a helpdesk's signed webhooks keep their team's budget.
     const signature = verifyBodySignature(options.secret, body, req.headers['x-signature-256']);
@@ -179,6 +234,23 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     const { status, ...result } = outcome;
     send(res, status, result);
   }
+}
+
+/** Reads a body up to the limit, answering 413 itself; null when it did. */
+async function boundedBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    send(res, 413, tooLarge(limit), { Connection: 'close' });
+    return null;
+  }
+  const body = await readBody(req, limit);
+  if (body === null) send(res, 413, tooLarge(limit), { Connection: 'close' });
+  return body;
 }
 
 function tooMany(res: ServerResponse, retryAfterS: number, error: string): void {

@@ -11,6 +11,8 @@ import {
   signToken,
   type TokenLifetimes,
 } from './auth.ts';
+import { type ConnectorEntry, ConnectorTable } from './connectors/registry.ts';
+import { ConnectorRoute } from './connectors/route.ts';
 import { createRequestHandler } from './http.ts';
 import { Hub, type IngestOutcome } from './hub.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
@@ -50,6 +52,11 @@ export interface ServerOptions {
   corsOrigin?: string | string[] | boolean;
   /** A fresh widget also receives chats closed within this window (default 1 hour). */
   snapshotClosedMs?: number;
+  /**
+   * The helpdesk connectors (`POST /v1/connectors/<host>/<team>`): the connectors file that
+   * `chat-playbook connector add` writes (re-read when it changes), or a fixed list.
+   */
+  connectors?: { file: string } | { entries: readonly ConnectorEntry[] };
   /** The longest lifetime of a token this server accepts (default 24 h; connectors 90 days). */
   tokenLifetimes?: Partial<TokenLifetimes>;
   /** The server's clock (tests). */
@@ -157,12 +164,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const limiter = rate ? new RateLimiter(rate, now) : null;
     const refusedLimiter = rate ? new RateLimiter(rate, now) : null;
     const connectorLimiter = rate ? new RateLimiter(rate, now) : null;
+    const table = new ConnectorTable(options.connectors ?? { entries: [] }, warn);
+    await table.load();
+    const connectors = new ConnectorRoute(hub, {
+      table,
+      limiter: rate ? new RateLimiter(rate, now) : null,
+      refusedLimiter,
+      now,
+      warn,
+    });
     httpServer = createServer(
       createRequestHandler(hub, {
         secret: options.secret,
         maxBodyBytes,
         limiter,
         refusedLimiter,
+        connectors,
         isReady: () => ready,
         warn,
       }),

@@ -6,16 +6,24 @@ import {
   type AuditReport,
   type AuditRun,
   auditEvent,
+  auditEvents,
   auditInvalidLine,
   auditReport,
+  type ChatEvent,
+  type ChatFacts,
   createAuditRun,
+  createChatFacts,
   createReplay,
   DEFAULT_CONFIG,
+  filterAuditReport,
   formatConfigErrors,
+  parseAt,
   parseEventLine,
   type TeamConfig,
   validateConfig,
 } from '../../core/index.ts';
+import { isHost } from '../../server/connectors/registry.ts';
+import { HOSTS } from '../../server/connectors/types.ts';
 import {
   type Command,
   InputError,
@@ -26,20 +34,39 @@ import {
   writeErr,
   writeOut,
 } from '../io.ts';
+import { readExports } from './audit-export.ts';
 import { formatAuditTable } from './audit-format.ts';
 
 const usage = `Usage: chat-playbook audit <transcript.jsonl|-> [--config thresholds.json] [--json] [--strict]
+       chat-playbook audit --from chatwoot|zendesk|livechat|front FILE|DIR… [options]
+       … [--agent ID] [--since D] [--until D]
 
-Runs the live-chat clocks and checklist over a JSONL transcript (one event per line) and
-reports per chat: first response, greeting by name, longest wait, breaches and warnings.
+Runs the live-chat clocks and checklist over a JSONL transcript (one event per line), or over
+a helpdesk's exported conversations, and reports per chat: first response, greeting by name,
+longest wait, breaches and warnings.
 
 Options:
-  --config FILE  thresholds and overrides (shared/spec/protocol.md); defaults otherwise
-  --json         machine-readable output, exactly as protocol.md specifies
-  --strict       exit 1 if any line was invalid
-  -h, --help     show this help
+  --config FILE        thresholds and overrides (shared/spec/protocol.md); defaults otherwise
+  --from HOST          read HOST's exported conversations (its API's JSON for a conversation
+                       with its messages: JSON, JSONL or a directory of them; docs/integrations.md)
+  --tier-field F       with --from: where the customer's tier is read (per host)
+  --channel-field F    with --from: where the channel is read (per host)
+  --agent ID           only chats in which agent ID sent a public message
+  --since D            only chats that started at or after D (2026-11-01 or an ISO time)
+  --until D            only chats that started before D
+  --json               machine-readable output, exactly as protocol.md specifies
+  --strict             exit 1 if any line or record was invalid
+  -h, --help           show this help
 
-Invalid lines are reported on stderr as 'FILE: line N: reason' and skipped.`;
+Invalid lines are reported on stderr as 'FILE: line N: reason' (records of an export as
+'FILE: record N: reason') and skipped.`;
+
+/** `2026-11-01` (UTC midnight) or a full ISO time; null when neither. */
+export function parseDay(value: string): number | null {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const at = parseAt(text);
+  return at;
+}
 
 /** A line's chat id as a JSON string literal, when it has the plain shape. */
 const CHAT_ID = /"chatId"\s*:\s*("(?:[^"\\]|\\.)*")/;
@@ -112,6 +139,7 @@ export async function auditTranscript(
   config: TeamConfig,
   onInvalid: (line: number, error: string) => void = () => {},
   onProgress: (lines: number) => void = () => {},
+  onEvent: (event: ChatEvent) => void = () => {},
 ): Promise<AuditReport> {
   const run: AuditRun = createAuditRun(config);
   // Stdin cannot be read twice: keep a copy in case a chat needs the replay pass.
@@ -125,8 +153,10 @@ export async function auditTranscript(
       path,
       (line, lineNo) => {
         const parsed = parseEventLine(line);
-        if (parsed.kind === 'event') auditEvent(run, parsed.event);
-        else if (parsed.kind === 'invalid') {
+        if (parsed.kind === 'event') {
+          auditEvent(run, parsed.event);
+          onEvent(parsed.event);
+        } else if (parsed.kind === 'invalid') {
           auditInvalidLine(run);
           onInvalid(lineNo, parsed.error);
         }
@@ -159,6 +189,22 @@ export async function auditTranscript(
   }
 }
 
+/** Keeps the chats of one agent and/or started within [since, until). */
+export function applyFilters(
+  report: AuditReport,
+  facts: ChatFacts,
+  filters: { agent?: string | undefined; since: number | null; until: number | null },
+): AuditReport {
+  const { agent, since, until } = filters;
+  if (agent === undefined && since === null && until === null) return report;
+  return filterAuditReport(report, (chatId) => {
+    const start = facts.start(chatId);
+    if (since !== null && (start === undefined || start < since)) return false;
+    if (until !== null && (start === undefined || start >= until)) return false;
+    return agent === undefined || facts.agents(chatId).has(agent);
+  });
+}
+
 export const audit: Command = {
   name: 'audit',
   summary: 'timing and checklist audit of chat transcripts',
@@ -168,26 +214,75 @@ export const audit: Command = {
       config: { type: 'string' },
       json: { type: 'boolean' },
       strict: { type: 'boolean' },
+      from: { type: 'string' },
+      'tier-field': { type: 'string' },
+      'channel-field': { type: 'string' },
+      agent: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
     });
-    if (positionals.length !== 1) {
-      throw new UsageError(
-        positionals.length === 0
-          ? 'missing transcript (a file, or - for stdin)'
-          : 'give one transcript',
-      );
+    const since = values.since === undefined ? null : parseDay(values.since);
+    if (values.since !== undefined && since === null) {
+      throw new UsageError('--since must be a date (2026-11-01) or an ISO time');
     }
-    const path = positionals[0]!;
+    const until = values.until === undefined ? null : parseDay(values.until);
+    if (values.until !== undefined && until === null) {
+      throw new UsageError('--until must be a date (2026-12-01) or an ISO time');
+    }
+    if (values.agent === '') throw new UsageError('--agent needs an agent id');
+    if (values.from === undefined && (values['tier-field'] || values['channel-field'])) {
+      throw new UsageError('--tier-field and --channel-field go with --from');
+    }
     const config = values.config ? loadConfigFile(values.config) : DEFAULT_CONFIG;
-    const label = path === '-' ? '<stdin>' : path;
-    const bar = progress(`audit ${label}`);
-    const report = await auditTranscript(
-      path,
-      config,
-      (line, error) => writeErr(`${label}: line ${line}: ${error}`),
-      (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
-    );
-    bar.done();
+    const facts = createChatFacts();
+    let report: AuditReport;
+    let invalid: number;
+    if (values.from !== undefined) {
+      const host = values.from;
+      if (!isHost(host)) {
+        throw new UsageError(`--from must be one of ${HOSTS.join(', ')}, not '${host}'`);
+      }
+      if (positionals.length === 0)
+        throw new UsageError(`missing the ${host} export (FILE or DIR…)`);
+      const bar = progress(`audit --from ${host}`);
+      bar.update('reading');
+      // Loaded only here, so a plain transcript audit never pays for the connectors.
+      const { readExports } = await import('./audit-export.ts');
+      const read = readExports(
+        host,
+        positionals,
+        { tierField: values['tier-field'], channelField: values['channel-field'] },
+        (message) => writeErr(message),
+      );
+      for (const event of read.events) facts.add(event);
+      bar.update(`${read.conversations.toLocaleString('en')} conversations`);
+      report = auditEvents(read.events, config);
+      report.summary.invalidLines = read.invalid;
+      invalid = read.invalid;
+      bar.done();
+    } else {
+      if (positionals.length !== 1) {
+        throw new UsageError(
+          positionals.length === 0
+            ? 'missing transcript (a file, or - for stdin)'
+            : 'give one transcript (or --from HOST for several export files)',
+        );
+      }
+      const path = positionals[0]!;
+      const label = path === '-' ? '<stdin>' : path;
+      const bar = progress(`audit ${label}`);
+      report = await auditTranscript(
+        path,
+        config,
+        (line, error) => writeErr(`${label}: line ${line}: ${error}`),
+        (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
+        (event) => facts.add(event),
+      );
+      bar.done();
+      invalid = report.summary.invalidLines;
+    }
+    report = applyFilters(report, facts, { agent: values.agent, since, until });
     writeOut(values.json ? JSON.stringify(report) : formatAuditTable(report, config));
-    return values.strict && report.summary.invalidLines > 0 ? 1 : 0;
+    return values.strict && invalid > 0 ? 1 : 0;
   },
 };

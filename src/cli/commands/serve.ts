@@ -4,13 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { parseDuration } from '../../server/auth.ts';
 import { DEFAULT_PORT, type RunningServer, startServer } from '../../server/index.ts';
 import { type Command, parseCommandArgs, UsageError, writeErr, writeOut } from '../io.ts';
+import { connectorsPath } from './connector.ts';
 
 const usage = `Usage: chat-playbook serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data DIR | --redis URL]
-                           [--retention 7d] [--rate N] [--max-token-ttl 24h] [--demo]
+                           [--retention 7d] [--rate N] [--max-token-ttl 24h]
+                           [--connectors FILE] [--demo]
 
 The realtime server: helpdesks POST events to /v1/events (team "default") or
 /v1/teams/<team>/events, signed with X-Signature-256: sha256=<hex HMAC-SHA256 of the body>;
-widgets connect over socket.io with a token from 'chat-playbook token'. See docs/realtime.md.
+helpdesks' own webhooks go to /v1/connectors/<host>/<team> ('chat-playbook connector add');
+widgets connect over socket.io with a token from 'chat-playbook token'. See docs/realtime.md
+and docs/integrations.md.
 
 Options:
   --port N          port to listen on (0 picks a free one; default ${DEFAULT_PORT})
@@ -22,6 +26,8 @@ Options:
   --rate N          signed requests per second per team before 429, and the same for
                     refused requests per source address (default 100; 0 = no limit)
   --max-token-ttl D refuse agent/supervisor tokens that live longer than D (default 24h)
+  --connectors FILE the helpdesk connectors (default DIR/connectors.json with --data, else
+                    $PLAYBOOK_CONNECTORS or ./playbook-connectors.json); re-read on change
   --demo            make a random secret and print an agent and a supervisor token
 
 Environment:
@@ -42,6 +48,7 @@ export const serve: Command = {
       retention: { type: 'string' },
       rate: { type: 'string' },
       'max-token-ttl': { type: 'string' },
+      connectors: { type: 'string' },
       demo: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
@@ -98,6 +105,7 @@ export const serve: Command = {
         retentionMs,
         rateLimit,
         tokenLifetimes,
+        connectors: { file: connectorsPath(values) },
         warn: (message) => writeErr(message),
       });
     } catch (err) {

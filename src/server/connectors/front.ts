@@ -1,0 +1,824 @@
+// Front (front.com) connector: application webhooks and the Core API's conversation shapes,
+// mapped to protocol v1 events (docs/integrations/front-connector.md).
+//
+// Sources, each read for this file:
+// - Signature and validation handshake: https://dev.frontapp.com/docs/application-webhooks
+//   (`X-Front-Signature` = base64 HMAC-SHA256, keyed with the app's signing secret, over
+//   `<X-Front-Request-Timestamp>:` followed by the raw body; the timestamp is in milliseconds;
+//   saving the webhook sends a signed `sync` request carrying `X-Front-Challenge`, which must
+//   be echoed back). Stale timestamps: Front's Security page for its signed requests
+//   (https://dev.frontapp.com/docs/security-1) recommends refusing anything older than 5 minutes.
+// - Webhook body: `{ type, authorization: { id }, payload }`, `payload` being an Event
+//   (Front's sample app https://github.com/dugjason/front-webhook-application reads
+//   `body.type`, `body.authorization.id`, `body.payload.conversation.id`).
+// - Event, Conversation, Message, Comment, Teammate, Recipient, Tag shapes: Front's Core API
+//   OpenAPI (https://dev.frontapp.com/reference/events, /reference/conversations,
+//   /reference/messages, /reference/comments). All timestamps there are Unix seconds, with a
+//   fractional part (e.g. `1701292649.333`).
+//
+// Pure: no I/O, no timers, no clock (time comes from `request.now`); never throws.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { FIELD_LIMITS, MAX_TEXT_LENGTH } from '../../core/events.ts';
+import { describeValue } from '../../core/guards.ts';
+import {
+  type AuthCheck,
+  type Connector,
+  chatIdFor,
+  type ExportMapping,
+  type MappingOptions,
+  type ProtocolEventObject,
+  type WebhookMapping,
+  type WebhookRequest,
+} from './types.ts';
+
+/** Front's own recommendation for signed requests: refuse a timestamp off by more than 5 min. */
+export const FRONT_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
+
+const SIGNATURE_HEADER = 'x-front-signature';
+const TIMESTAMP_HEADER = 'x-front-request-timestamp';
+const CHALLENGE_HEADER = 'x-front-challenge';
+
+/** Longest challenge the route will echo (Front sends a short random string). */
+const MAX_CHALLENGE_LENGTH = 1000;
+
+/** Teammate `type` values that are bots (Core API TeammateResponse): not a person replying. */
+const BOT_TEAMMATE_TYPES: ReadonlySet<string> = new Set([
+  'rule',
+  'macro',
+  'API',
+  'integration',
+  'CSAT',
+]);
+
+/** Front's "Unix seconds": anything at or past this is not seconds (year 5138). */
+const MAX_UNIX_SECONDS = 1e11;
+
+/** HTML beyond this many characters is not read: the text is clipped to 20,000 anyway. */
+const MAX_HTML_SCAN = 200_000;
+
+/** At most this many items of a list (tags, inboxes, recipients) are looked at. */
+const MAX_LIST_SCAN = 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Small typed accessors over untrusted JSON
+
+type Obj = Record<string, unknown>;
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An own data property only: never a getter, never `__proto__`'s or `constructor`'s. */
+function own(obj: Obj, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(obj, key);
+  return d !== undefined && 'value' in d ? d.value : undefined;
+}
+
+/** A field of a used type is malformed: becomes `{kind:'invalid', error: '<path>: <what>'}`. */
+class Malformed extends Error {}
+
+function bad(path: string, what: string): never {
+  throw new Malformed(`${path}: ${what}`);
+}
+
+function objectAt(obj: Obj, key: string, path: string): Obj {
+  const value = own(obj, key);
+  if (!isObj(value)) bad(path, `must be an object (${describeValue(value)})`);
+  return value;
+}
+
+/** A non-empty id string, refused (not clipped) beyond `max`. */
+function idAt(obj: Obj, key: string, path: string, max: number): string {
+  const value = own(obj, key);
+  if (typeof value !== 'string' || value.trim() === '') {
+    bad(path, `must be a non-empty string (${describeValue(value)})`);
+  }
+  if (value.length > max) bad(path, `is ${value.length} characters, more than ${max}`);
+  return value;
+}
+
+/** Unix seconds (Front's unit, fractional) → epoch milliseconds. Undefined when absent. */
+function secondsAt(obj: Obj, key: string, path: string): number | undefined {
+  const value = own(obj, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    bad(path, `must be a Unix time in seconds (${describeValue(value)})`);
+  }
+  if (value >= MAX_UNIX_SECONDS) {
+    bad(path, `must be a Unix time in seconds, not milliseconds (${describeValue(value)})`);
+  }
+  // Round, not truncate: 1701292649.333 * 1000 is 1701292649332.9998 in binary floating point.
+  return Math.round(value * 1000);
+}
+
+function requiredSecondsAt(obj: Obj, key: string, path: string): number {
+  return secondsAt(obj, key, path) ?? bad(path, 'must be a Unix time in seconds (missing)');
+}
+
+/** An optional string field: absent or null gives undefined, another type is malformed. */
+function optionalStringAt(obj: Obj, key: string, path: string): string | undefined {
+  const value = own(obj, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') bad(path, `must be a string (${describeValue(value)})`);
+  return value;
+}
+
+/** Clips a display string to `max` UTF-16 units without splitting a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML bodies → plain text (linear time, whatever the input)
+
+const BLOCK_TAGS: ReadonlySet<string> = new Set([
+  'br',
+  'p',
+  'div',
+  'li',
+  'tr',
+  'ul',
+  'ol',
+  'table',
+  'blockquote',
+  'pre',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+]);
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+function decodeEntities(text: string): string {
+  return text.replace(
+    /&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g,
+    (whole, code: string) => {
+      if (code[0] !== '#') return NAMED_ENTITIES[code.toLowerCase()] ?? whole;
+      const n =
+        code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : Number(code.slice(1));
+      if (!Number.isInteger(n) || n < 1 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) {
+        return '\uFFFD';
+      }
+      return String.fromCodePoint(n);
+    },
+  );
+}
+
+function isTagStart(code: number): boolean {
+  // A letter, `/`, `!` or `?` right after `<`: anything else ("a < b") is text.
+  return (
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 47 ||
+    code === 33 ||
+    code === 63
+  );
+}
+
+/** Strips tags, drops `<script>`/`<style>` content and comments, decodes entities. */
+export function htmlToText(html: string): string {
+  const src = html.length > MAX_HTML_SCAN ? html.slice(0, MAX_HTML_SCAN) : html;
+  const parts: string[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const lt = src.indexOf('<', i);
+    if (lt === -1) {
+      parts.push(src.slice(i));
+      break;
+    }
+    parts.push(src.slice(i, lt));
+    if (!isTagStart(src.charCodeAt(lt + 1))) {
+      parts.push('<');
+      i = lt + 1;
+      continue;
+    }
+    if (src.startsWith('!--', lt + 1)) {
+      const end = src.indexOf('-->', lt + 4);
+      i = end === -1 ? src.length : end + 3;
+      continue;
+    }
+    const gt = src.indexOf('>', lt + 1);
+    if (gt === -1) {
+      parts.push(src.slice(lt)); // an unclosed `<…`: not a tag, keep it as text
+      break;
+    }
+    const name = /^\/?([a-zA-Z][a-zA-Z0-9]*)/.exec(src.slice(lt + 1, Math.min(gt, lt + 40)))?.[1];
+    const tag = name?.toLowerCase() ?? '';
+    i = gt + 1;
+    if ((tag === 'script' || tag === 'style') && src.charCodeAt(lt + 1) !== 47) {
+      const close = new RegExp(`</${tag}`, 'gi');
+      close.lastIndex = i;
+      const found = close.exec(src);
+      if (!found) break;
+      const after = src.indexOf('>', found.index);
+      i = after === -1 ? src.length : after + 1;
+      continue;
+    }
+    if (BLOCK_TAGS.has(tag)) parts.push('\n');
+  }
+  const lines = decodeEntities(parts.join(''))
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\f\v\u00a0]+/g, ' ').trim());
+  // One line break per block boundary (`</p><p>` is one break, not a blank line).
+  return lines
+    .join('\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings a team names (MappingOptions) read on a Front conversation
+
+/**
+ * Reads a team-named field:
+ * - `tag:<prefix>`: the first conversation tag whose `name` starts with `<prefix>`; the value is
+ *   the rest of the name (`tag:tier-` and a tag `tier-vip` give `vip`);
+ * - `inbox`: the name of the conversation's first inbox (webhook `source.data` of an inbound or
+ *   outbound event; an export record's optional `inboxes`);
+ * - otherwise a dotted path into the conversation object, `conversation.` optional
+ *   (`custom_fields.Tier`, `recipient.handle`). Strings, numbers and booleans are read.
+ */
+function readTeamField(
+  spec: unknown,
+  conversation: Obj,
+  inboxes: unknown,
+  max: number,
+): string | undefined {
+  if (typeof spec !== 'string') return undefined;
+  const field = spec.trim();
+  if (field === '') return undefined;
+  let value: string | undefined;
+  if (field.startsWith('tag:')) {
+    value = tagValue(own(conversation, 'tags'), field.slice(4));
+  } else if (field === 'inbox') {
+    value = firstInboxName(inboxes);
+  } else {
+    const path = field.startsWith('conversation.') ? field.slice('conversation.'.length) : field;
+    let node: unknown = conversation;
+    for (const key of path.split('.')) {
+      node = isObj(node) ? own(node, key) : undefined;
+    }
+    if (typeof node === 'string') value = node.trim();
+    else if (typeof node === 'number' && Number.isFinite(node)) value = String(node);
+    else if (typeof node === 'boolean') value = String(node);
+  }
+  return value ? clip(value, max) : undefined;
+}
+
+function tagValue(tags: unknown, prefix: string): string | undefined {
+  if (!Array.isArray(tags)) return undefined;
+  const n = Math.min(tags.length, MAX_LIST_SCAN);
+  for (let k = 0; k < n; k++) {
+    const tag: unknown = tags[k];
+    const name = isObj(tag) ? own(tag, 'name') : undefined;
+    if (typeof name !== 'string' || !name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length).trim();
+    if (rest) return rest;
+  }
+  return undefined;
+}
+
+function firstInboxName(inboxes: unknown): string | undefined {
+  if (!Array.isArray(inboxes)) return undefined;
+  const n = Math.min(inboxes.length, MAX_LIST_SCAN);
+  for (let k = 0; k < n; k++) {
+    const inbox: unknown = inboxes[k];
+    const name = isObj(inbox) ? own(inbox, 'name') : undefined;
+    if (typeof name === 'string' && name.trim()) return name.trim();
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared mapping: one conversation, one message or comment
+
+interface Context {
+  chatId: string;
+  conversation: Obj;
+  /** Prefix of the conversation's fields in error paths (`payload.conversation.`, or ``). */
+  convPath: string;
+  /** Inbox objects for `channelField: inbox`. */
+  inboxes: unknown;
+  options: MappingOptions;
+}
+
+function conversationContext(
+  conversation: Obj,
+  convPath: string,
+  inboxes: unknown,
+  options: MappingOptions,
+): Context {
+  // `front-` + id must fit the chatId limit; an over-long id is refused, never clipped.
+  const max = FIELD_LIMITS.chatId - 'front-'.length;
+  const id = idAt(conversation, 'id', `${convPath}id`, max);
+  return { chatId: chatIdFor('front', id), conversation, convPath, inboxes, options };
+}
+
+/** The contact id at the end of `_links.related.contact` (`…/contacts/crd_2njtoem`). */
+function contactIdOf(recipient: Obj): string | undefined {
+  const links = own(recipient, '_links');
+  const related = isObj(links) ? own(links, 'related') : undefined;
+  const url = isObj(related) ? own(related, 'contact') : undefined;
+  if (typeof url !== 'string') return undefined;
+  const path = url.split(/[?#]/, 1)[0] ?? '';
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last !== '' ? last : undefined;
+}
+
+/** `from` recipient of a message (the customer, on an inbound one). */
+function fromRecipient(message: Obj | undefined): Obj | undefined {
+  const list = message ? own(message, 'recipients') : undefined;
+  if (!Array.isArray(list)) return undefined;
+  const n = Math.min(list.length, MAX_LIST_SCAN);
+  for (let k = 0; k < n; k++) {
+    const r: unknown = list[k];
+    if (isObj(r) && own(r, 'role') === 'from') return r;
+  }
+  return undefined;
+}
+
+function customerOf(
+  ctx: Context,
+  firstInbound: Obj | undefined,
+): Record<string, string> | undefined {
+  let recipient = own(ctx.conversation, 'recipient');
+  let path = `${ctx.convPath}recipient`;
+  if (!isObj(recipient)) {
+    recipient = fromRecipient(firstInbound);
+    path = 'recipients[role=from]';
+  }
+  const customer: Record<string, string> = {};
+  if (isObj(recipient)) {
+    const contactId = contactIdOf(recipient);
+    const handle = own(recipient, 'handle');
+    const id = contactId ?? (typeof handle === 'string' && handle.trim() ? handle : undefined);
+    if (id !== undefined) {
+      if (id.length > FIELD_LIMITS['customer.id']) {
+        bad(
+          contactId ? `${path}._links.related.contact` : `${path}.handle`,
+          `is ${id.length} characters, more than ${FIELD_LIMITS['customer.id']}`,
+        );
+      }
+      customer.id = id;
+    }
+    const name = own(recipient, 'name');
+    if (typeof name === 'string' && name.trim()) {
+      customer.name = clip(name.trim(), FIELD_LIMITS['customer.name']);
+    }
+  }
+  const tier = readTeamField(
+    ctx.options.tierField,
+    ctx.conversation,
+    ctx.inboxes,
+    FIELD_LIMITS['customer.tier'],
+  );
+  if (tier !== undefined) customer.tier = tier;
+  return Object.keys(customer).length > 0 ? customer : undefined;
+}
+
+/** The text of a message: its plain `text` when present, else its HTML `body`, else `blurb`. */
+function messageText(message: Obj, path: string): string {
+  const text = optionalStringAt(message, 'text', `${path}.text`);
+  const body = optionalStringAt(message, 'body', `${path}.body`);
+  const blurb = optionalStringAt(message, 'blurb', `${path}.blurb`);
+  let result = '';
+  if (text !== undefined && text.trim() !== '') {
+    result = (text.length > MAX_HTML_SCAN ? text.slice(0, MAX_HTML_SCAN) : text)
+      .replace(/\r\n?/g, '\n')
+      .trim();
+  } else if (body !== undefined && body.trim() !== '') result = htmlToText(body);
+  else if (blurb !== undefined) result = blurb.trim();
+  return clip(result, MAX_TEXT_LENGTH);
+}
+
+function chatStarted(
+  ctx: Context,
+  at: number,
+  firstMessage: Obj | undefined,
+  firstInbound: Obj | undefined,
+): ProtocolEventObject {
+  const event: ProtocolEventObject = { type: 'chat.started', chatId: ctx.chatId, at };
+  const customer = customerOf(ctx, firstInbound);
+  if (customer) event.customer = customer;
+  const messageType = firstMessage ? own(firstMessage, 'type') : undefined;
+  const channel =
+    readTeamField(ctx.options.channelField, ctx.conversation, ctx.inboxes, FIELD_LIMITS.channel) ??
+    (typeof messageType === 'string' && messageType.trim()
+      ? clip(messageType.trim(), FIELD_LIMITS.channel)
+      : undefined);
+  if (channel !== undefined) event.channel = channel;
+  const assignee = own(ctx.conversation, 'assignee');
+  if (isObj(assignee)) {
+    const assigneeId = own(assignee, 'id');
+    if (typeof assigneeId === 'string' && assigneeId.trim()) {
+      if (assigneeId.length > FIELD_LIMITS.assignee) {
+        bad(
+          `${ctx.convPath}assignee.id`,
+          `is ${assigneeId.length} characters, more than ${FIELD_LIMITS.assignee}`,
+        );
+      }
+      event.assignee = assigneeId;
+    }
+  }
+  return event;
+}
+
+/**
+ * One Front message → a `message` event. Inbound (`is_inbound`, or the event type when the
+ * field is absent) is the customer; outbound is an agent, or a bot when its author teammate's
+ * `type` is a bot type (rule, macro, API, integration, CSAT).
+ */
+function messageEvent(
+  ctx: Context,
+  message: Obj,
+  path: string,
+  inboundHint: boolean | undefined,
+  fallbackAt: number | undefined,
+): ProtocolEventObject {
+  const id = idAt(message, 'id', `${path}.id`, FIELD_LIMITS.id);
+  const at = secondsAt(message, 'created_at', `${path}.created_at`) ?? fallbackAt;
+  if (at === undefined) bad(`${path}.created_at`, 'must be a Unix time in seconds (missing)');
+  const isInbound = own(message, 'is_inbound');
+  let inbound: boolean;
+  if (typeof isInbound === 'boolean') inbound = isInbound;
+  else if (isInbound === undefined && inboundHint !== undefined) inbound = inboundHint;
+  else bad(`${path}.is_inbound`, `must be true or false (${describeValue(isInbound)})`);
+  const event: ProtocolEventObject = {
+    type: 'message',
+    chatId: ctx.chatId,
+    id,
+    at,
+    author: 'customer',
+    text: messageText(message, path),
+  };
+  if (!inbound) Object.assign(event, teammateAuthor(message, path));
+  return event;
+}
+
+/** `{author:'agent', agentId}` or `{author:'bot'}` from a message's or comment's `author`. */
+function teammateAuthor(item: Obj, path: string): Record<string, string> {
+  const author = own(item, 'author');
+  // No teammate (`null`, or a preview without the field): sent from outside Front's composer
+  // (e.g. the agent's own mail client), so a person: an agent we cannot name.
+  if (author === undefined || author === null) return { author: 'agent' };
+  if (!isObj(author)) bad(`${path}.author`, `must be an object or null (${describeValue(author)})`);
+  const type = own(author, 'type');
+  if (typeof type === 'string' && BOT_TEAMMATE_TYPES.has(type)) return { author: 'bot' };
+  const agentId = own(author, 'id');
+  if (agentId === undefined || agentId === null) return { author: 'agent' };
+  return {
+    author: 'agent',
+    agentId: idAt(author, 'id', `${path}.author.id`, FIELD_LIMITS.agentId),
+  };
+}
+
+/** One Front comment → an internal note (`internal: true`), by an agent or a bot teammate. */
+function commentEvent(
+  ctx: Context,
+  comment: Obj,
+  path: string,
+  fallbackAt: number | undefined,
+): ProtocolEventObject {
+  const id = idAt(comment, 'id', `${path}.id`, FIELD_LIMITS.id);
+  const at = secondsAt(comment, 'posted_at', `${path}.posted_at`) ?? fallbackAt;
+  if (at === undefined) bad(`${path}.posted_at`, 'must be a Unix time in seconds (missing)');
+  const body = optionalStringAt(comment, 'body', `${path}.body`) ?? '';
+  return {
+    type: 'message',
+    chatId: ctx.chatId,
+    id,
+    at,
+    ...teammateAuthor(comment, path),
+    text: clip(htmlToText(body), MAX_TEXT_LENGTH),
+    internal: true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks
+
+type Kind = 'inbound' | 'outbound' | 'comment' | 'close';
+
+/** Application webhook types (the envelope's `type`) this connector uses. */
+const ENVELOPE_KINDS: Readonly<Record<string, Kind>> = {
+  inbound_received: 'inbound',
+  outbound_sent: 'outbound',
+  new_comment_added: 'comment',
+  conversation_archived: 'close',
+  conversation_deleted: 'close',
+};
+
+/** Core API event types (`payload.type`, or a bare event's `type`) this connector uses. */
+const EVENT_KINDS: Readonly<Record<string, Kind>> = {
+  inbound: 'inbound',
+  outbound: 'outbound',
+  out_reply: 'outbound',
+  comment: 'comment',
+  archive: 'close',
+  trash: 'close',
+};
+
+function kindOf(envelopeType: unknown, eventType: unknown): Kind | undefined {
+  // The event's own type is the precise one (`assignee_changed` carries `assign` or `unassign`).
+  if (typeof eventType === 'string')
+    return Object.hasOwn(EVENT_KINDS, eventType) ? EVENT_KINDS[eventType] : undefined;
+  if (typeof envelopeType === 'string' && Object.hasOwn(ENVELOPE_KINDS, envelopeType)) {
+    return ENVELOPE_KINDS[envelopeType];
+  }
+  return undefined;
+}
+
+function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMapping {
+  if (!isObj(body)) {
+    return {
+      kind: 'invalid',
+      type: '',
+      error: `(body): must be a JSON object (${describeValue(body)})`,
+    };
+  }
+  const outerType = own(body, 'type');
+  const wrapped = own(body, 'payload');
+  // An application webhook wraps the event: `{type, authorization, payload}`. A rule webhook
+  // with full event data, or an event from `GET /events`, is the bare event.
+  const enveloped =
+    wrapped !== undefined ||
+    (typeof outerType === 'string' && Object.hasOwn(ENVELOPE_KINDS, outerType));
+  const innerType = enveloped && isObj(wrapped) ? own(wrapped, 'type') : undefined;
+  const eventType = enveloped ? innerType : outerType;
+  const reported =
+    typeof outerType === 'string' ? outerType : typeof innerType === 'string' ? innerType : '';
+  if (typeof outerType !== 'string' && typeof innerType !== 'string') {
+    return {
+      kind: 'invalid',
+      type: '',
+      error: `type: must be a string (${describeValue(outerType)})`,
+    };
+  }
+  const kind = kindOf(enveloped ? outerType : undefined, eventType);
+  if (kind === undefined) return { kind: 'ignored', type: reported };
+  try {
+    if (enveloped && !isObj(wrapped))
+      bad('payload', `must be an object (${describeValue(wrapped)})`);
+    const event = enveloped ? (wrapped as Obj) : body;
+    const p = enveloped ? 'payload.' : '';
+    const conversation = objectAt(event, 'conversation', `${p}conversation`);
+    const source = own(event, 'source');
+    const inboxes = isObj(source) ? own(source, 'data') : undefined;
+    const ctx = conversationContext(conversation, `${p}conversation.`, inboxes, options);
+    const emittedAt = secondsAt(event, 'emitted_at', `${p}emitted_at`);
+    if (kind === 'close') {
+      const at = emittedAt ?? bad(`${p}emitted_at`, 'must be a Unix time in seconds (missing)');
+      return {
+        kind: 'events',
+        type: reported,
+        events: [{ type: 'chat.closed', chatId: ctx.chatId, at }],
+      };
+    }
+    const target = objectAt(event, 'target', `${p}target`);
+    const data = objectAt(target, 'data', `${p}target.data`);
+    if (kind === 'comment') {
+      return {
+        kind: 'events',
+        type: reported,
+        events: [commentEvent(ctx, data, `${p}target.data`, emittedAt)],
+      };
+    }
+    const message = messageEvent(ctx, data, `${p}target.data`, kind === 'inbound', emittedAt);
+    // Front has no "conversation created" event: every message event carries the conversation,
+    // so it also carries its chat.started (at the conversation's creation). The engine keeps
+    // the first and ignores the repeats; a start arriving after a message still names the
+    // customer (protocol.md).
+    const createdAt = secondsAt(conversation, 'created_at', `${p}conversation.created_at`);
+    const started = chatStarted(
+      ctx,
+      Math.min(createdAt ?? (message.at as number), message.at as number),
+      data,
+      message.author === 'customer' ? data : undefined,
+    );
+    return { kind: 'events', type: reported, events: [started, message] };
+  } catch (err) {
+    if (err instanceof Malformed) return { kind: 'invalid', type: reported, error: err.message };
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: one conversation with its messages (and comments, events, inboxes)
+
+/** A list given as the array itself or as the API's list response `{ _results: [...] }`. */
+function listAt(record: Obj, key: string, required: boolean): unknown[] {
+  const value = own(record, key);
+  if (value === undefined || value === null) {
+    if (required) bad(key, `must be a list of ${key} (missing)`);
+    return [];
+  }
+  if (Array.isArray(value)) return value;
+  if (isObj(value)) {
+    const results = own(value, '_results');
+    if (Array.isArray(results)) return results;
+  }
+  return bad(key, `must be a list, or an object with a _results list (${describeValue(value)})`);
+}
+
+interface Timed {
+  at: number;
+  seq: number;
+  event: ProtocolEventObject;
+}
+
+function mapExportUnsafe(record: unknown, options: MappingOptions): ExportMapping {
+  if (!isObj(record)) bad('(record)', `must be a JSON object (${describeValue(record)})`);
+  const ctx = conversationContext(record, '', listAt(record, 'inboxes', false), options);
+  const messages = listAt(record, 'messages', true);
+  const comments = listAt(record, 'comments', false);
+  const events = listAt(record, 'events', false);
+
+  // The API lists newest first: walk oldest first so equal times keep conversation order.
+  const timed: Timed[] = [];
+  let firstMessage: { at: number; data: Obj } | undefined;
+  let firstInbound: { at: number; data: Obj } | undefined;
+  for (let k = messages.length - 1; k >= 0; k--) {
+    const path = `messages[${k}]`;
+    const m: unknown = messages[k];
+    if (!isObj(m)) bad(path, `must be an object (${describeValue(m)})`);
+    const draftMode = own(m, 'draft_mode');
+    if (typeof draftMode === 'string') continue; // an unsent draft
+    const event = messageEvent(ctx, m, path, undefined, undefined);
+    const at = event.at as number;
+    timed.push({ at, seq: timed.length, event });
+    if (!firstMessage || at < firstMessage.at) firstMessage = { at, data: m };
+    if (event.author === 'customer' && (!firstInbound || at < firstInbound.at)) {
+      firstInbound = { at, data: m };
+    }
+  }
+  for (let k = comments.length - 1; k >= 0; k--) {
+    const path = `comments[${k}]`;
+    const c: unknown = comments[k];
+    if (!isObj(c)) bad(path, `must be an object (${describeValue(c)})`);
+    const event = commentEvent(ctx, c, path, undefined);
+    timed.push({ at: event.at as number, seq: timed.length, event });
+  }
+  timed.sort((a, b) => a.at - b.at || a.seq - b.seq);
+
+  const createdAt = secondsAt(record, 'created_at', 'created_at');
+  const earliest = timed[0]?.at;
+  const startAt =
+    createdAt !== undefined && earliest !== undefined
+      ? Math.min(createdAt, earliest)
+      : (createdAt ?? earliest ?? bad('created_at', 'must be a Unix time in seconds (missing)'));
+  const out: ProtocolEventObject[] = [
+    chatStarted(ctx, startAt, firstMessage?.data, firstInbound?.data),
+    ...timed.map((t) => t.event),
+  ];
+
+  const closedAt = exportClosedAt(record, events, timed);
+  if (closedAt !== undefined) out.push({ type: 'chat.closed', chatId: ctx.chatId, at: closedAt });
+  return { kind: 'events', chatId: ctx.chatId, events: out };
+}
+
+/**
+ * When an exported conversation closed: null when it is open (`status` not `archived` or
+ * `deleted`, and `status_category` not `resolved`). The time is the latest `archive`/`trash`
+ * event of its `events` list when given, else its `updated_at`, else its last message.
+ */
+function exportClosedAt(record: Obj, events: unknown[], timed: Timed[]): number | undefined {
+  const status = own(record, 'status');
+  const category = own(record, 'status_category');
+  const closed = status === 'archived' || status === 'deleted' || category === 'resolved';
+  if (!closed) return undefined;
+  let latest: number | undefined;
+  for (let k = 0; k < events.length; k++) {
+    const e: unknown = events[k];
+    if (!isObj(e)) bad(`events[${k}]`, `must be an object (${describeValue(e)})`);
+    const type = own(e, 'type');
+    if (type !== 'archive' && type !== 'trash') continue;
+    const at = requiredSecondsAt(e, 'emitted_at', `events[${k}].emitted_at`);
+    if (latest === undefined || at > latest) latest = at;
+  }
+  const last = timed[timed.length - 1]?.at;
+  const fallback = latest ?? secondsAt(record, 'updated_at', 'updated_at') ?? last;
+  // A close before the last message would cut the chat short: it closed after it.
+  return fallback !== undefined && last !== undefined ? Math.max(fallback, last) : fallback;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authenticity
+
+function header(request: WebhookRequest, name: string): string | undefined | null {
+  const headers = request.headers;
+  if (!isObj(headers)) return undefined;
+  const value = own(headers as Obj, name);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    if (value.length === 1 && typeof value[0] === 'string') return value[0];
+    return value.length === 0 ? undefined : null; // null: sent more than once
+  }
+  return undefined;
+}
+
+function verify(request: WebhookRequest, secret: string): AuthCheck {
+  if (typeof secret !== 'string' || secret === '') {
+    return { ok: false, error: 'no Front signing secret is configured for this connector' };
+  }
+  const signature = header(request, SIGNATURE_HEADER);
+  if (signature === null)
+    return { ok: false, error: 'X-Front-Signature header sent more than once' };
+  if (signature === undefined || signature.trim() === '') {
+    return { ok: false, error: 'missing X-Front-Signature header' };
+  }
+  const timestamp = header(request, TIMESTAMP_HEADER);
+  if (timestamp === null) {
+    return { ok: false, error: 'X-Front-Request-Timestamp header sent more than once' };
+  }
+  if (timestamp === undefined || timestamp.trim() === '') {
+    return { ok: false, error: 'missing X-Front-Request-Timestamp header' };
+  }
+  const stamp = timestamp.trim();
+  if (!/^\d{1,16}$/.test(stamp)) {
+    return { ok: false, error: 'X-Front-Request-Timestamp must be Unix time in milliseconds' };
+  }
+  const now = typeof request.now === 'number' ? request.now : Number.NaN;
+  const skew = Math.abs(now - Number(stamp));
+  if (!(skew <= FRONT_TIMESTAMP_TOLERANCE_MS)) {
+    const seconds = Number.isFinite(skew) ? Math.round(skew / 1000) : 'unknown';
+    return {
+      ok: false,
+      error: `stale X-Front-Request-Timestamp: ${seconds} s from the server clock (limit ${FRONT_TIMESTAMP_TOLERANCE_MS / 1000} s)`,
+    };
+  }
+  const raw = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0);
+  // The documented steps: `<timestamp>:` as bytes, then the raw body, as one UTF-8 string,
+  // HMAC-SHA256 keyed with the app's signing secret, base64.
+  const base = Buffer.concat([Buffer.from(`${timestamp}:`, 'utf8'), raw]).toString('utf8');
+  const expected = Buffer.from(createHmac('sha256', secret).update(base, 'utf8').digest('base64'));
+  const given = Buffer.from(signature.trim());
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return {
+      ok: false,
+      error: 'X-Front-Signature does not match the body (wrong secret or altered body)',
+    };
+  }
+  return { ok: true };
+}
+
+/**
+ * The validation handshake: when an application webhook is saved, Front sends a signed `sync`
+ * request with an `X-Front-Challenge` header and expects the value echoed back (HTTP 200 with
+ * body `{"challenge":"<value>"}`, or the value as text/plain) within 10 seconds. Returns the
+ * value to echo, or null when the request carries no challenge. The route calls `verify` first.
+ */
+export function frontChallenge(request: WebhookRequest): string | null {
+  try {
+    const value = header(request, CHALLENGE_HEADER);
+    if (typeof value !== 'string' || value === '' || value.length > MAX_CHALLENGE_LENGTH)
+      return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+export const frontConnector: Connector = {
+  host: 'front',
+  verify(request, secret) {
+    try {
+      return verify(request, secret);
+    } catch {
+      return { ok: false, error: 'the request could not be checked' };
+    }
+  },
+  mapWebhook(payload, options) {
+    try {
+      return mapWebhookUnsafe(payload, isObj(options) ? options : {});
+    } catch (err) {
+      return {
+        kind: 'invalid',
+        type: '',
+        error: `(body): could not be read (${(err as Error)?.message})`,
+      };
+    }
+  },
+  mapExport(record, options) {
+    try {
+      return mapExportUnsafe(record, isObj(options) ? options : {});
+    } catch (err) {
+      if (err instanceof Malformed) return { kind: 'invalid', error: err.message };
+      return { kind: 'invalid', error: `(record): could not be read (${(err as Error)?.message})` };
+    }
+  },
+};

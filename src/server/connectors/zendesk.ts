@@ -1,0 +1,547 @@
+// Zendesk connector (docs/integrations.md, "Zendesk"). Live events come from a Zendesk
+// webhook subscribed to Zendesk event types (Admin Center → Apps and integrations →
+// Webhooks): `zen:event-type:ticket.comment_added`, `…ticket.status_changed` and, optionally,
+// `…ticket.created` (https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/).
+// Zendesk messaging (the live-chat channel) writes every message of a conversation to its
+// ticket as a comment, so a ticket is a chat and its comments are the messages.
+// Past conversations for `audit --from zendesk` are the REST API's ticket with its comments
+// (GET /api/v2/tickets/{id}.json + GET /api/v2/tickets/{id}/comments.json?include=users).
+//
+// Pure: no I/O, no clock (time comes from `request.now`), only node:crypto for signatures.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { FIELD_LIMITS } from '../../core/events.ts';
+import { isObject } from '../../core/guards.ts';
+import { parseAt } from '../../core/time.ts';
+import {
+  type AuthCheck,
+  type Connector,
+  chatIdFor,
+  type ExportMapping,
+  type MappingOptions,
+  type ProtocolEventObject,
+  type WebhookMapping,
+  type WebhookRequest,
+} from './types.ts';
+
+type Obj = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------
+// Authenticity (https://developer.zendesk.com/documentation/webhooks/verifying/):
+// X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(signing secret, TIMESTAMP + BODY)), where
+// TIMESTAMP is the X-Zendesk-Webhook-Signature-Timestamp header exactly as sent and BODY the
+// raw request bytes, concatenated with no separator.
+
+const SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
+const TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
+/** A signature older (or further in the future) than this is refused: replay protection. */
+export const ZENDESK_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
+
+function headerValue(request: WebhookRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
+  return undefined;
+}
+
+/**
+ * The signature timestamp as epoch ms. Zendesk sends an ISO-8601 time (e.g.
+ * `2025-01-08T10:12:07Z`); all-digit Unix seconds are accepted as well, defensively.
+ */
+function signatureTime(value: string): number | null {
+  const text = value.trim();
+  if (/^\d{1,12}$/.test(text)) return Number(text) * 1000;
+  return parseAt(text);
+}
+
+function verify(request: WebhookRequest, secret: string): AuthCheck {
+  try {
+    if (typeof secret !== 'string' || secret === '') {
+      return { ok: false, error: 'no Zendesk signing secret is configured for this team' };
+    }
+    const signature = headerValue(request, SIGNATURE_HEADER);
+    if (signature === undefined || signature.trim() === '') {
+      return { ok: false, error: 'missing X-Zendesk-Webhook-Signature header' };
+    }
+    const timestamp = headerValue(request, TIMESTAMP_HEADER);
+    if (timestamp === undefined || timestamp.trim() === '') {
+      return { ok: false, error: 'missing X-Zendesk-Webhook-Signature-Timestamp header' };
+    }
+    if (!Buffer.isBuffer(request.rawBody)) {
+      return { ok: false, error: 'no raw request body to verify' };
+    }
+    const expected = createHmac('sha256', secret)
+      .update(Buffer.from(timestamp, 'utf8'))
+      .update(request.rawBody)
+      .digest('base64');
+    const given = Buffer.from(signature.trim(), 'utf8');
+    const wanted = Buffer.from(expected, 'utf8');
+    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+      return {
+        ok: false,
+        error:
+          'X-Zendesk-Webhook-Signature does not match base64(HMAC-SHA256(signing secret, timestamp + body))',
+      };
+    }
+    const signedAt = signatureTime(timestamp);
+    if (signedAt === null) {
+      return { ok: false, error: 'X-Zendesk-Webhook-Signature-Timestamp is not an ISO-8601 time' };
+    }
+    const now = request.now;
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      return { ok: false, error: 'no server time to check the signature timestamp against' };
+    }
+    if (now - signedAt > ZENDESK_TIMESTAMP_TOLERANCE_MS) {
+      return {
+        ok: false,
+        error: 'stale X-Zendesk-Webhook-Signature-Timestamp (over 5 minutes old)',
+      };
+    }
+    if (signedAt - now > ZENDESK_TIMESTAMP_TOLERANCE_MS) {
+      return {
+        ok: false,
+        error: 'X-Zendesk-Webhook-Signature-Timestamp is over 5 minutes in the future',
+      };
+    }
+    return { ok: true };
+  } catch {
+    return { ok: false, error: 'the Zendesk signature could not be checked' };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Small typed accessors over untrusted JSON. A FieldError names the field; the two entry
+// points turn it into `invalid` (and anything unexpected too: they never throw).
+
+class FieldError extends Error {}
+
+function fail(path: string, message: string): never {
+  throw new FieldError(`${path}: ${message}`);
+}
+
+function join(base: string, field: string): string {
+  return base === '' ? field : `${base}.${field}`;
+}
+
+/** An object field that must be present. */
+function objectAt(obj: Obj, field: string, path: string): Obj {
+  const value = obj[field];
+  if (!isObject(value)) fail(path, value === undefined ? 'missing' : 'must be an object');
+  return value;
+}
+
+/**
+ * A Zendesk id: a non-empty string or a safe integer (the webhooks send ids as strings, the
+ * REST API as numbers). Undefined when absent or null; a FieldError when malformed.
+ */
+function optionalId(obj: Obj, field: string, path: string): string | undefined {
+  const value = obj[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  fail(path, 'must be an id (a non-empty string or an integer)');
+}
+
+function requiredId(obj: Obj, field: string, path: string): string {
+  return optionalId(obj, field, path) ?? fail(path, 'missing');
+}
+
+/** An id that becomes a protocol id field: an over-long one is refused, never cut. */
+function limitedId(id: string, limit: number, path: string): string {
+  if (id.length > limit) fail(path, `is ${id.length} characters, more than ${limit}`);
+  return id;
+}
+
+/** A Zendesk timestamp (ISO-8601 with Z); undefined when absent or null. */
+function optionalTime(obj: Obj, field: string, path: string): number | undefined {
+  const value = obj[field];
+  if (value === undefined || value === null) return undefined;
+  const at = typeof value === 'string' ? parseAt(value) : null;
+  if (at === null) fail(path, 'must be an ISO-8601 time such as 2025-01-08T10:12:07Z');
+  return at;
+}
+
+function requiredTime(obj: Obj, field: string, path: string): number {
+  return optionalTime(obj, field, path) ?? fail(path, 'missing');
+}
+
+function requiredBoolean(obj: Obj, field: string, path: string): boolean {
+  const value = obj[field];
+  if (typeof value !== 'boolean') {
+    fail(path, value === undefined ? 'missing' : 'must be true or false');
+  }
+  return value;
+}
+
+function optionalString(obj: Obj, field: string, path: string): string | undefined {
+  const value = obj[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail(path, 'must be a string');
+  return value;
+}
+
+function clip(text: string, limit: number): string {
+  return text.length > limit ? text.slice(0, limit) : text;
+}
+
+/** A short display value (name, tier, channel): trimmed and clipped to the protocol limit. */
+function shortText(value: string | undefined, limit: number): string | undefined {
+  const text = value?.trim();
+  return text ? clip(text, limit) : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Tier and channel: `tag:<prefix>` (the first ticket tag starting with <prefix>, the prefix
+// removed: `tag:tier_` + tag `tier_vip` → `vip`), or a dotted path into the ticket as both the
+// webhook `detail` and the REST `ticket` name it (`priority`, `via.channel`, `brand_id`; a
+// leading `ticket.` or `detail.` is allowed). Values are lower-cased: the webhooks send
+// enums upper-case (`HIGH`), the REST API lower-case (`high`).
+
+const DEFAULT_CHANNEL_FIELD = 'via.channel';
+
+function ticketValue(ticket: Obj, spec: string | undefined): string | undefined {
+  if (typeof spec !== 'string') return undefined;
+  const trimmed = spec.trim();
+  if (trimmed === '') return undefined;
+  if (trimmed.startsWith('tag:')) {
+    const prefix = trimmed.slice(4).toLowerCase();
+    const tags = ticket.tags;
+    if (!Array.isArray(tags)) return undefined;
+    for (const tag of tags) {
+      if (typeof tag !== 'string') continue;
+      const lower = tag.toLowerCase();
+      if (lower.startsWith(prefix) && lower.length > prefix.length) {
+        return lower.slice(prefix.length);
+      }
+    }
+    return undefined;
+  }
+  const path = trimmed.replace(/^(ticket|detail)\./, '').split('.');
+  let value: unknown = ticket;
+  for (const key of path) {
+    if (!isObject(value)) return undefined;
+    value = value[key];
+  }
+  if (typeof value === 'string') return value.toLowerCase();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// The mapping both paths share: a ticket (webhook `detail` or REST `ticket`) and its
+// comments (webhook `event.comment` or REST `comments[]`).
+
+interface TicketContext {
+  chatId: string;
+  /** The ticket's creation time: the chat's Start. */
+  createdAt: number | undefined;
+  requesterId: string | undefined;
+  assignee: string | undefined;
+  tier: string | undefined;
+  channel: string | undefined;
+}
+
+function ticketContext(ticket: Obj, base: string, options: MappingOptions): TicketContext {
+  const ticketId = requiredId(ticket, 'id', join(base, 'id'));
+  const chatId = limitedId(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, join(base, 'id'));
+  const requesterId = optionalId(ticket, 'requester_id', join(base, 'requester_id'));
+  const assigneeId = optionalId(ticket, 'assignee_id', join(base, 'assignee_id'));
+  return {
+    chatId,
+    createdAt: optionalTime(ticket, 'created_at', join(base, 'created_at')),
+    requesterId:
+      requesterId === undefined
+        ? undefined
+        : limitedId(requesterId, FIELD_LIMITS['customer.id'], join(base, 'requester_id')),
+    assignee:
+      assigneeId === undefined
+        ? undefined
+        : limitedId(assigneeId, FIELD_LIMITS.assignee, join(base, 'assignee_id')),
+    tier: shortText(ticketValue(ticket, options?.tierField), FIELD_LIMITS['customer.tier']),
+    channel: shortText(
+      ticketValue(ticket, options?.channelField ?? DEFAULT_CHANNEL_FIELD),
+      FIELD_LIMITS.channel,
+    ),
+  };
+}
+
+function chatStarted(
+  ctx: TicketContext,
+  at: number,
+  name: string | undefined,
+): ProtocolEventObject {
+  const customer: Obj = {};
+  if (ctx.requesterId !== undefined) customer.id = ctx.requesterId;
+  const shortName = shortText(name, FIELD_LIMITS['customer.name']);
+  if (shortName !== undefined) customer.name = shortName;
+  if (ctx.tier !== undefined) customer.tier = ctx.tier;
+  const event: ProtocolEventObject = { type: 'chat.started', chatId: ctx.chatId, at, customer };
+  if (ctx.channel !== undefined) event.channel = ctx.channel;
+  if (ctx.assignee !== undefined) event.assignee = ctx.assignee;
+  return event;
+}
+
+/** The Zendesk system user: "-1 represents the Zendesk system" (Webhooks API, created_by). */
+const ZENDESK_SYSTEM_USER = '-1';
+
+interface CommentFacts {
+  id: string;
+  at: number;
+  text: string;
+  isPublic: boolean;
+  authorId: string | undefined;
+  /** True for agents and admins; undefined when the source does not say. */
+  staff: boolean | undefined;
+  /** The comment's own via channel (REST only): `answer_bot_*` is Zendesk's answer bot. */
+  viaChannel: string | undefined;
+}
+
+type Authorship = { author: 'customer' | 'agent' | 'bot'; internal: boolean; agentId?: string };
+
+/**
+ * Who wrote a comment: a private comment (`public: false`) is an internal note; the Zendesk
+ * system user and the answer bot are bots; staff are agents; everyone else (the requester,
+ * or an end user in CC) is the customer.
+ */
+function authorship(c: CommentFacts, requesterId: string | undefined): Authorship {
+  const staff = c.staff ?? (c.authorId !== undefined && c.authorId !== requesterId);
+  if (!c.isPublic) {
+    return staff && c.authorId !== undefined && c.authorId !== ZENDESK_SYSTEM_USER
+      ? { author: 'agent', internal: true, agentId: c.authorId }
+      : { author: 'agent', internal: true };
+  }
+  if (c.authorId === ZENDESK_SYSTEM_USER || c.viaChannel?.startsWith('answer_bot')) {
+    return { author: 'bot', internal: false };
+  }
+  if (staff) {
+    return c.authorId !== undefined
+      ? { author: 'agent', internal: false, agentId: c.authorId }
+      : { author: 'agent', internal: false };
+  }
+  return { author: 'customer', internal: false };
+}
+
+function messageEvent(
+  ctx: TicketContext,
+  c: CommentFacts,
+  idPath: string,
+  authorPath: string,
+): ProtocolEventObject {
+  const who = authorship(c, ctx.requesterId);
+  const event: ProtocolEventObject = {
+    type: 'message',
+    chatId: ctx.chatId,
+    id: limitedId(c.id, FIELD_LIMITS.id, idPath),
+    at: c.at,
+    author: who.author,
+    text: clip(c.text, FIELD_LIMITS.text),
+  };
+  if (who.internal) event.internal = true;
+  if (who.agentId !== undefined) {
+    event.agentId = limitedId(who.agentId, FIELD_LIMITS.agentId, authorPath);
+  }
+  return event;
+}
+
+const CLOSED_STATUSES: ReadonlySet<string> = new Set(['solved', 'closed']);
+
+function isClosedStatus(status: string): boolean {
+  return CLOSED_STATUSES.has(status.trim().toLowerCase());
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks: Zendesk event payloads `{ type, id, time, subject, account_id, detail, event }`.
+
+const TICKET_CREATED = 'zen:event-type:ticket.created';
+const COMMENT_ADDED = 'zen:event-type:ticket.comment_added';
+const STATUS_CHANGED = 'zen:event-type:ticket.status_changed';
+
+/**
+ * When a ticket update happened: the ticket's `updated_at` in the event's snapshot (whole
+ * seconds, the same instant the REST API gives the comment's `created_at`), else the event's
+ * own `time`.
+ */
+function updateTime(payload: Obj, detail: Obj): number {
+  return (
+    optionalTime(detail, 'updated_at', 'detail.updated_at') ??
+    optionalTime(payload, 'time', 'time') ??
+    fail('detail.updated_at', 'missing (and no event time)')
+  );
+}
+
+function mapCommentAdded(payload: Obj, options: MappingOptions): ProtocolEventObject[] {
+  const detail = objectAt(payload, 'detail', 'detail');
+  const ctx = ticketContext(detail, 'detail', options);
+  const event = objectAt(payload, 'event', 'event');
+  const comment = objectAt(event, 'comment', 'event.comment');
+  const author = objectAt(comment, 'author', 'event.comment.author');
+  const facts: CommentFacts = {
+    id: requiredId(comment, 'id', 'event.comment.id'),
+    at: updateTime(payload, detail),
+    text: optionalString(comment, 'body', 'event.comment.body') ?? '',
+    isPublic: requiredBoolean(comment, 'is_public', 'event.comment.is_public'),
+    authorId: optionalId(author, 'id', 'event.comment.author.id'),
+    staff: requiredBoolean(author, 'is_staff', 'event.comment.author.is_staff'),
+    viaChannel: undefined,
+  };
+  const message = messageEvent(ctx, facts, 'event.comment.id', 'event.comment.author.id');
+  // The requester's own comments name the customer (ticket.created does not): each one also
+  // carries the chat's chat.started; the engine keeps the first and ignores the others.
+  const byRequester =
+    ctx.requesterId !== undefined && facts.authorId === ctx.requesterId && !facts.staff;
+  if (byRequester && ctx.createdAt !== undefined) {
+    const name = optionalString(author, 'name', 'event.comment.author.name');
+    return [chatStarted(ctx, ctx.createdAt, name), message];
+  }
+  return [message];
+}
+
+function mapStatusChanged(payload: Obj): ProtocolEventObject[] | null {
+  const detail = objectAt(payload, 'detail', 'detail');
+  const ticketId = requiredId(detail, 'id', 'detail.id');
+  const chatId = limitedId(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, 'detail.id');
+  const event = objectAt(payload, 'event', 'event');
+  const current =
+    optionalString(event, 'current', 'event.current') ?? fail('event.current', 'missing');
+  if (!isClosedStatus(current)) return null;
+  return [{ type: 'chat.closed', chatId, at: updateTime(payload, detail) }];
+}
+
+function mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
+  if (!isObject(payload)) {
+    return { kind: 'invalid', type: '', error: 'payload: must be a JSON object' };
+  }
+  const rawType = payload.type;
+  if (typeof rawType !== 'string' || rawType === '') {
+    return { kind: 'invalid', type: '', error: 'type: must be a non-empty string' };
+  }
+  const type = clip(rawType, FIELD_LIMITS.type);
+  try {
+    switch (rawType) {
+      case TICKET_CREATED:
+        // Counted, not stored: ticket events carry no names, and a nameless chat.started
+        // stored first would stop the greeting by name from ever being checked (the engine
+        // keeps the first chat.started). The requester's first comment starts the chat with
+        // the name, at the ticket's creation time.
+        return { kind: 'ignored', type };
+      case COMMENT_ADDED:
+        return { kind: 'events', type, events: mapCommentAdded(payload, options ?? {}) };
+      case STATUS_CHANGED: {
+        const events = mapStatusChanged(payload);
+        // A status change that does not solve or close the ticket is nothing for the timers.
+        return events ? { kind: 'events', type, events } : { kind: 'ignored', type };
+      }
+      default:
+        return { kind: 'ignored', type };
+    }
+  } catch (err) {
+    return { kind: 'invalid', type, error: errorText(err) };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof FieldError ? err.message : 'payload: could not be read';
+}
+
+// ---------------------------------------------------------------------------
+// Export (`audit --from zendesk`): one record per ticket, either the ticket object with a
+// `comments` array added, or `{ ticket, comments, users?, ticket_metric? }` (the bodies of
+// GET /api/v2/tickets/{id}.json, …/comments.json?include=users and …/metrics.json merged).
+
+interface UserFacts {
+  name: string | undefined;
+  staff: boolean | undefined;
+}
+
+/** Sideloaded users (`include=users`): `role` is `end-user`, `agent` or `admin`. */
+function usersById(record: Obj): Map<string, UserFacts> {
+  const users = new Map<string, UserFacts>();
+  const list = record.users;
+  if (!Array.isArray(list)) return users;
+  for (const user of list) {
+    if (!isObject(user)) continue;
+    const id =
+      typeof user.id === 'number' && Number.isSafeInteger(user.id)
+        ? String(user.id)
+        : typeof user.id === 'string'
+          ? user.id
+          : undefined;
+    if (id === undefined) continue;
+    const role = typeof user.role === 'string' ? user.role.toLowerCase() : undefined;
+    users.set(id, {
+      name: typeof user.name === 'string' ? user.name : undefined,
+      staff: role === undefined ? undefined : role === 'agent' || role === 'admin',
+    });
+  }
+  return users;
+}
+
+/** When the ticket was solved: the ticket metric's `solved_at`, else its `updated_at`. */
+function solvedTime(record: Obj, ticket: Obj, base: string): number {
+  for (const [holder, field, path] of [
+    [record, 'ticket_metric', 'ticket_metric'],
+    [record, 'metric_set', 'metric_set'],
+    [ticket, 'metric_set', join(base, 'metric_set')],
+  ] as const) {
+    const metric = holder[field];
+    if (!isObject(metric)) continue;
+    const at = optionalTime(metric, 'solved_at', `${path}.solved_at`);
+    if (at !== undefined) return at;
+  }
+  return requiredTime(ticket, 'updated_at', join(base, 'updated_at'));
+}
+
+function mapExport(record: unknown, options: MappingOptions): ExportMapping {
+  try {
+    if (!isObject(record)) return { kind: 'invalid', error: 'record: must be a JSON object' };
+    const wrapped = isObject(record.ticket);
+    const ticket = wrapped ? (record.ticket as Obj) : record;
+    const base = wrapped ? 'ticket' : '';
+    const list = record.comments ?? ticket.comments;
+    const comments = Array.isArray(list)
+      ? list
+      : fail('comments', list === undefined ? 'missing' : 'must be an array');
+    const ctx = ticketContext(ticket, base, options ?? {});
+    const start = ctx.createdAt ?? fail(join(base, 'created_at'), 'missing');
+    const users = usersById(record);
+    const requester = ctx.requesterId === undefined ? undefined : users.get(ctx.requesterId);
+    const events: ProtocolEventObject[] = [chatStarted(ctx, start, requester?.name)];
+    comments.forEach((value, i) => {
+      const path = `comments[${i}]`;
+      if (!isObject(value)) fail(path, 'must be an object');
+      const authorId = optionalId(value, 'author_id', `${path}.author_id`);
+      const via = value.via;
+      const viaChannel = isObject(via) && typeof via.channel === 'string' ? via.channel : undefined;
+      const facts: CommentFacts = {
+        id: requiredId(value, 'id', `${path}.id`),
+        at: requiredTime(value, 'created_at', `${path}.created_at`),
+        text:
+          optionalString(value, 'body', `${path}.body`) ??
+          optionalString(value, 'plain_body', `${path}.plain_body`) ??
+          '',
+        isPublic: requiredBoolean(value, 'public', `${path}.public`),
+        authorId,
+        staff: authorId === undefined ? undefined : users.get(authorId)?.staff,
+        viaChannel,
+      };
+      events.push(messageEvent(ctx, facts, `${path}.id`, `${path}.author_id`));
+    });
+    const status = optionalString(ticket, 'status', join(base, 'status'));
+    if (status !== undefined && isClosedStatus(status)) {
+      events.push({
+        type: 'chat.closed',
+        chatId: ctx.chatId,
+        at: solvedTime(record, ticket, base),
+      });
+    }
+    return { kind: 'events', chatId: ctx.chatId, events };
+  } catch (err) {
+    return { kind: 'invalid', error: errorText(err) };
+  }
+}
+
+export const zendeskConnector: Connector = {
+  host: 'zendesk',
+  verify,
+  mapWebhook,
+  mapExport,
+};
