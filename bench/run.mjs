@@ -9,6 +9,7 @@ const benches = [
   { name: 'search', args: ['--expose-gc', 'bench/search.mjs'] },
   { name: 'widget', args: ['--import', 'tsx', 'bench/widget.ts'] },
   { name: 'load', args: ['bench/load.mjs'] },
+  { name: 'connectors', args: ['--import', 'tsx', 'bench/connectors.ts'] },
 ];
 
 const wanted = process.argv.slice(2);

@@ -334,6 +334,26 @@ describe('routes and settings', () => {
     expect(refused.status).toBe(401);
   });
 
+  it('answers Front’s signed set-up challenge with its value, and refuses an unsigned one', async () => {
+    // https://dev.frontapp.com/docs/application-webhooks: the validation request carries
+    // X-Front-Challenge, and the app answers 200 with the value (plain text or JSON).
+    const body = JSON.stringify({ type: 'sync' });
+    const headers = {
+      ...signedRaw('front', body, secretOf('front')),
+      'X-Front-Challenge': 'abc123',
+    };
+    const res = await fetch(`${server.url}/v1/connectors/front/${TEAM}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('abc123');
+    const unsigned = await send(server, 'front', TEAM, body, { 'X-Front-Challenge': 'abc123' });
+    expect(unsigned.status).toBe(401);
+    expect(await server.hub.head(TEAM)).toBe(0);
+  });
+
   it('takes connectors added to the file while serving, without a restart', async () => {
     const dir = await tempDir();
     const file = join(dir, 'connectors.json');
