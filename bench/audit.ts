@@ -11,7 +11,6 @@ import {
   read,
   rulesFor,
 } from '../src/core/index.ts';
-// @ts-expect-error plain ESM helper without types
 import { writeSection } from './perf-doc.mjs';
 import { generateTranscript } from './transcript.ts';
 

@@ -10,7 +10,6 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../scripts/chromium.mjs';
 import { demoLibraryJson, startServer } from '../tests/browser/support/server.ts';
-// @ts-expect-error plain ESM helper without types
 import { writeSection } from './perf-doc.mjs';
 // @ts-expect-error plain ESM helper without types
 import { mulberry32, syntheticLibrary } from './synthetic-library.mjs';
