@@ -12,9 +12,27 @@
 //   push_event_data shape with message_type 0–3 and created_at in Unix seconds).
 // - export: GET /api/v1/accounts/{account_id}/conversations/{id} (conversation object) and
 //   GET …/conversations/{id}/messages (`payload`: message_type 0–3, created_at Unix seconds).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { FIELD_LIMITS, MAX_TEXT_LENGTH } from '../../core/events.ts';
+import { isObject } from '../../core/guards.ts';
 import { parseAt } from '../../core/time.ts';
+import {
+  byTime,
+  clip,
+  displayText,
+  errorText,
+  fail,
+  jsonPreview,
+  limited,
+  mappingOptions,
+  type Obj,
+  own,
+  ownObject,
+  requiredHeader,
+  sameBytes,
+  scalarText,
+  valueAt,
+} from './payload.ts';
 import {
   type AuthCheck,
   type Connector,
@@ -40,45 +58,14 @@ export const CHATWOOT_USED_EVENTS: readonly string[] = [
   'conversation_resolved',
 ];
 
-type Obj = Record<string, unknown>;
-
 // ---------------------------------------------------------------------------------------
-// Small typed accessors: untrusted JSON in, never a throw except FieldError.
-
-class FieldError extends Error {}
-
-function fail(path: string, message: string): never {
-  throw new FieldError(`${path}: ${message}`);
-}
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An own property only: `constructor`, `__proto__` and friends never leak in. */
-function own(obj: Obj | undefined, key: string): unknown {
-  return obj !== undefined && Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
-
-function objAt(obj: Obj | undefined, key: string): Obj | undefined {
-  const value = own(obj, key);
-  return isObj(value) ? value : undefined;
-}
+// Chatwoot's own readers (the shared ones are in payload.ts): untrusted JSON in, never a
+// throw except FieldError. A bad value is shown in the error as JSON.
 
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    json = undefined;
-  }
-  if (json === undefined) return `got ${typeof value}`;
-  return `got ${json.length > 60 ? `${json.slice(0, 57)}...` : json}`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
+  const json = jsonPreview(value);
+  return json === undefined ? `got ${typeof value}` : `got ${json}`;
 }
 
 /** A Chatwoot id (integer in practice; a non-empty string is accepted as is). */
@@ -86,12 +73,6 @@ function idOf(value: unknown, path: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && value.trim() !== '') return value;
   return fail(path, `must be a number or a non-empty string (${describe(value)})`);
-}
-
-/** Ids are never clipped (two long ids must not collide): an over-long one is refused. */
-function checkLength(value: string, max: number, path: string): string {
-  if (value.length > max) fail(path, `is ${value.length} characters, more than ${max}`);
-  return value;
 }
 
 const MAX_EPOCH_MS = 8.64e15;
@@ -131,7 +112,7 @@ function timeOf(value: unknown, path: string): number {
   );
 }
 
-function optionalTime(obj: Obj | undefined, key: string, path: string): number | undefined {
+function optionalTime(obj: unknown, key: string, path: string): number | undefined {
   const value = own(obj, key);
   return value === undefined || value === null ? undefined : timeOf(value, path);
 }
@@ -166,19 +147,12 @@ function readField(conv: Obj, spec: string): string | undefined {
   const parts = field.split('.');
   let base: unknown = conv;
   if (parts[0] === 'contact') {
-    base = objAt(objAt(conv, 'meta'), 'sender');
+    base = ownObject(ownObject(conv, 'meta'), 'sender');
     parts.shift();
   } else if (parts[0] === 'conversation') {
     parts.shift();
   }
-  for (const part of parts) {
-    if (!isObj(base)) return undefined;
-    base = own(base, part);
-  }
-  if (typeof base === 'string') return base.trim() === '' ? undefined : base.trim();
-  if (typeof base === 'number' && Number.isFinite(base)) return String(base);
-  if (typeof base === 'boolean') return String(base);
-  return undefined;
+  return scalarText(valueAt(base, parts));
 }
 
 /**
@@ -188,7 +162,7 @@ function readField(conv: Obj, spec: string): string | undefined {
 function channelOf(conv: Obj, options: MappingOptions): string | undefined {
   const named = options.channelField ? readField(conv, options.channelField) : undefined;
   if (named !== undefined) return clip(named, FIELD_LIMITS.channel);
-  const type = own(conv, 'channel') ?? own(objAt(conv, 'meta'), 'channel');
+  const type = own(conv, 'channel') ?? own(ownObject(conv, 'meta'), 'channel');
   if (typeof type !== 'string' || type.trim() === '') return undefined;
   const short = type.trim().replace(/^Channel::/, '');
   return short === '' ? undefined : clip(short, FIELD_LIMITS.channel);
@@ -233,7 +207,7 @@ const SENDER_CLASSES: Readonly<Record<string, SenderKind>> = {
  * a type (Contact#webhook_data has none), else `none`.
  */
 function senderKindOf(msg: Obj): SenderKind {
-  const sender = objAt(msg, 'sender');
+  const sender = ownObject(msg, 'sender');
   const type = own(sender, 'type');
   if (typeof type === 'string' && Object.hasOwn(SENDER_TYPES, type.toLowerCase())) {
     return SENDER_TYPES[type.toLowerCase()] as SenderKind;
@@ -246,7 +220,7 @@ function senderKindOf(msg: Obj): SenderKind {
 }
 
 function messageEvent(msg: Obj, chatId: string, path: string): ProtocolEventObject {
-  const id = checkLength(idOf(own(msg, 'id'), `${path}id`), FIELD_LIMITS.id, `${path}id`);
+  const id = limited(idOf(own(msg, 'id'), `${path}id`), FIELD_LIMITS.id, `${path}id`);
   const at = timeOf(own(msg, 'created_at'), `${path}created_at`);
   const type = messageTypeOf(own(msg, 'message_type'), `${path}message_type`);
   const priv = own(msg, 'private');
@@ -268,9 +242,9 @@ function messageEvent(msg: Obj, chatId: string, path: string): ProtocolEventObje
   };
   const agentIdOf = (): void => {
     if (kind !== 'user' && kind !== 'untyped') return;
-    const senderId = own(objAt(msg, 'sender'), 'id');
+    const senderId = own(ownObject(msg, 'sender'), 'id');
     if (senderId === undefined || senderId === null) return;
-    event.agentId = checkLength(
+    event.agentId = limited(
       idOf(senderId, `${path}sender.id`),
       FIELD_LIMITS.agentId,
       `${path}sender.id`,
@@ -301,7 +275,7 @@ function messageEvent(msg: Obj, chatId: string, path: string): ProtocolEventObje
 
 function conversationChatId(conv: Obj, path: string): string {
   const id = idOf(own(conv, 'id'), `${path}id`);
-  return checkLength(chatIdFor('chatwoot', id), FIELD_LIMITS.chatId, `${path}id`);
+  return limited(chatIdFor('chatwoot', id), FIELD_LIMITS.chatId, `${path}id`);
 }
 
 function chatStartedEvent(
@@ -311,21 +285,19 @@ function chatStartedEvent(
   options: MappingOptions,
 ): ProtocolEventObject {
   const event: ProtocolEventObject = { type: 'chat.started', chatId, at };
-  const meta = objAt(conv, 'meta');
-  const sender = objAt(meta, 'sender');
+  const meta = ownObject(conv, 'meta');
+  const sender = ownObject(meta, 'sender');
   const customer: Record<string, string> = {};
   const senderId = own(sender, 'id');
   if (senderId !== undefined && senderId !== null) {
-    customer.id = checkLength(
+    customer.id = limited(
       idOf(senderId, 'meta.sender.id'),
       FIELD_LIMITS['customer.id'],
       'meta.sender.id',
     );
   }
-  const name = own(sender, 'name');
-  if (typeof name === 'string' && name.trim() !== '') {
-    customer.name = clip(name.trim(), FIELD_LIMITS['customer.name']);
-  }
+  const name = displayText(own(sender, 'name'), FIELD_LIMITS['customer.name']);
+  if (name !== undefined) customer.name = name;
   const tier = options.tierField ? readField(conv, options.tierField) : undefined;
   if (tier !== undefined) customer.tier = clip(tier, FIELD_LIMITS['customer.tier']);
   if (Object.keys(customer).length > 0) event.customer = customer;
@@ -333,7 +305,7 @@ function chatStartedEvent(
   if (channel !== undefined) event.channel = channel;
   // The assignee, when it is an agent (`meta.assignee` may also be a bot or a team in newer
   // versions: `meta.assignee_type` / `meta.assignee.type` say which).
-  const assignee = objAt(meta, 'assignee');
+  const assignee = ownObject(meta, 'assignee');
   const assigneeType = own(assignee, 'type') ?? own(meta, 'assignee_type');
   const assigneeId = own(assignee, 'id');
   if (
@@ -351,21 +323,18 @@ function messagesOf(value: unknown, path: string): unknown[] {
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value;
   // The messages endpoint's own response, `{ meta, payload: [...] }`, is accepted as well.
-  const payload = isObj(value) ? own(value, 'payload') : undefined;
+  const payload = own(value, 'payload');
   if (Array.isArray(payload)) return payload;
   return fail(path, `must be an array of messages (${describe(value)})`);
 }
 
 function mapMessages(list: unknown[], chatId: string, path: string): ProtocolEventObject[] {
   const events = list.map((msg, i) => {
-    if (!isObj(msg)) fail(`${path}[${i}]`, `must be a message object (${describe(msg)})`);
+    if (!isObject(msg)) fail(`${path}[${i}]`, `must be a message object (${describe(msg)})`);
     return messageEvent(msg, chatId, `${path}[${i}].`);
   });
   // Stable sort by time: the API lists by created_at already; this keeps that guarantee.
-  return events
-    .map((event, i) => ({ event, i }))
-    .sort((a, b) => (a.event.at as number) - (b.event.at as number) || a.i - b.i)
-    .map(({ event }) => event);
+  return byTime(events);
 }
 
 /** Start = the conversation's `created_at`; older payloads without it: its first message. */
@@ -388,7 +357,7 @@ function resolvedAtWebhook(conv: Obj): number {
   const changed = own(conv, 'changed_attributes');
   if (Array.isArray(changed)) {
     for (const entry of changed) {
-      const updated = isObj(entry) ? objAt(entry, 'updated_at') : undefined;
+      const updated = ownObject(entry, 'updated_at');
       const at = optionalTime(updated, 'current_value', 'changed_attributes.updated_at');
       if (at !== undefined) return at;
     }
@@ -433,7 +402,7 @@ function mapWebhookUnsafe(
       };
     }
     case 'message_created': {
-      const conv = objAt(payload, 'conversation');
+      const conv = ownObject(payload, 'conversation');
       if (!conv)
         fail(
           'conversation',
@@ -478,37 +447,15 @@ function mapExportUnsafe(record: Obj, options: MappingOptions): ExportMapping {
   return { kind: 'events', chatId, events };
 }
 
-/** Only string settings are used: anything else is treated as not set. */
-function optionsOf(options: unknown): MappingOptions {
-  if (!isObj(options)) return {};
-  const out: MappingOptions = {};
-  const tierField = own(options, 'tierField');
-  const channelField = own(options, 'channelField');
-  if (typeof tierField === 'string') out.tierField = tierField;
-  if (typeof channelField === 'string') out.channelField = channelField;
-  return out;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof FieldError ? err.message : 'payload: could not be read';
-}
-
-function headerOf(request: WebhookRequest, name: string): string | undefined {
-  const headers: unknown = request.headers;
-  if (!isObj(headers)) return undefined;
-  const value = own(headers, name);
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first.trim() : undefined;
-}
-
 function verifyUnsafe(request: WebhookRequest, secret: string): AuthCheck {
   if (typeof secret !== 'string' || secret === '') {
     return { ok: false, error: 'no Chatwoot webhook secret is configured for this connector' };
   }
-  const signature = headerOf(request, CHATWOOT_SIGNATURE_HEADER);
-  if (!signature) return { ok: false, error: 'missing X-Chatwoot-Signature header' };
-  const timestamp = headerOf(request, CHATWOOT_TIMESTAMP_HEADER);
-  if (!timestamp) return { ok: false, error: 'missing X-Chatwoot-Timestamp header' };
+  const signature = requiredHeader(request, CHATWOOT_SIGNATURE_HEADER, 'X-Chatwoot-Signature');
+  if (typeof signature !== 'string') return signature;
+  const stamp = requiredHeader(request, CHATWOOT_TIMESTAMP_HEADER, 'X-Chatwoot-Timestamp');
+  if (typeof stamp !== 'string') return stamp;
+  const timestamp = stamp.trim();
   if (!/^\d{1,15}$/.test(timestamp)) {
     return { ok: false, error: 'X-Chatwoot-Timestamp must be Unix seconds' };
   }
@@ -523,13 +470,13 @@ function verifyUnsafe(request: WebhookRequest, secret: string): AuthCheck {
       error: `stale X-Chatwoot-Timestamp: ${Math.round(skew)} s from the server clock (limit ${CHATWOOT_TIMESTAMP_TOLERANCE_S} s)`,
     };
   }
-  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(signature);
+  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(signature.trim());
   if (!m) return { ok: false, error: 'X-Chatwoot-Signature must be sha256=<64 hex digits>' };
   const body: unknown = request.rawBody;
   if (!(body instanceof Uint8Array)) return { ok: false, error: 'request body unavailable' };
   const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
   const given = Buffer.from(m[1] as string, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!sameBytes(given, expected)) {
     return { ok: false, error: 'X-Chatwoot-Signature does not match the body and the secret' };
   }
   return { ok: true };
@@ -547,7 +494,7 @@ export const chatwootConnector: Connector = {
   },
 
   mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
-    if (!isObj(payload))
+    if (!isObject(payload))
       return { kind: 'invalid', type: '', error: 'payload: must be a JSON object' };
     const event = own(payload, 'event');
     if (typeof event !== 'string' || event.trim() === '') {
@@ -559,18 +506,18 @@ export const chatwootConnector: Connector = {
     }
     const type = clip(event, FIELD_LIMITS.type);
     try {
-      return mapWebhookUnsafe(payload, event, type, optionsOf(options));
+      return mapWebhookUnsafe(payload, event, type, mappingOptions(options));
     } catch (err) {
       return { kind: 'invalid', type, error: errorText(err) };
     }
   },
 
   mapExport(record: unknown, options: MappingOptions): ExportMapping {
-    if (!isObj(record)) {
+    if (!isObject(record)) {
       return { kind: 'invalid', error: 'record: must be a Chatwoot conversation object' };
     }
     try {
-      return mapExportUnsafe(record, optionsOf(options));
+      return mapExportUnsafe(record, mappingOptions(options));
     } catch (err) {
       return { kind: 'invalid', error: errorText(err) };
     }

@@ -17,9 +17,26 @@
 //   fractional part (e.g. `1701292649.333`).
 //
 // Pure: no I/O, no timers, no clock (time comes from `request.now`); never throws.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { FIELD_LIMITS, MAX_TEXT_LENGTH } from '../../core/events.ts';
-import { describeValue } from '../../core/guards.ts';
+import { describeValue, isObject } from '../../core/guards.ts';
+import {
+  clip,
+  displayText,
+  FieldError,
+  fail,
+  fieldReaders,
+  headerValue,
+  limited,
+  mappingOptions,
+  type Obj,
+  own,
+  requiredHeader,
+  sameBytes,
+  scalarText,
+  showingValue,
+  valueAt,
+} from './payload.ts';
 import {
   type AuthCheck,
   type Connector,
@@ -60,41 +77,18 @@ const MAX_HTML_SCAN = 200_000;
 const MAX_LIST_SCAN = 1000;
 
 // ---------------------------------------------------------------------------------------------
-// Small typed accessors over untrusted JSON
+// Front's readers over untrusted JSON (the shared ones are in payload.ts). A FieldError names the
+// field and describes the bad value (core's describeValue).
 
-type Obj = Record<string, unknown>;
+const { objectAt, optionalString } = fieldReaders(showingValue(describeValue));
 
-function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An own data property only: never a getter, never `__proto__`'s or `constructor`'s. */
-function own(obj: Obj, key: string): unknown {
-  const d = Object.getOwnPropertyDescriptor(obj, key);
-  return d !== undefined && 'value' in d ? d.value : undefined;
-}
-
-/** A field of a used type is malformed: becomes `{kind:'invalid', error: '<path>: <what>'}`. */
-class Malformed extends Error {}
-
-function bad(path: string, what: string): never {
-  throw new Malformed(`${path}: ${what}`);
-}
-
-function objectAt(obj: Obj, key: string, path: string): Obj {
-  const value = own(obj, key);
-  if (!isObj(value)) bad(path, `must be an object (${describeValue(value)})`);
-  return value;
-}
-
-/** A non-empty id string, refused (not clipped) beyond `max`. */
+/** A non-blank id string, refused (not clipped) beyond `max`. */
 function idAt(obj: Obj, key: string, path: string, max: number): string {
   const value = own(obj, key);
   if (typeof value !== 'string' || value.trim() === '') {
-    bad(path, `must be a non-empty string (${describeValue(value)})`);
+    fail(path, `must be a non-empty string (${describeValue(value)})`);
   }
-  if (value.length > max) bad(path, `is ${value.length} characters, more than ${max}`);
-  return value;
+  return limited(value, max, path);
 }
 
 /** Unix seconds (Front's unit, fractional) → epoch milliseconds. Undefined when absent. */
@@ -102,33 +96,20 @@ function secondsAt(obj: Obj, key: string, path: string): number | undefined {
   const value = own(obj, key);
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    bad(path, `must be a Unix time in seconds (${describeValue(value)})`);
+    fail(path, `must be a Unix time in seconds (${describeValue(value)})`);
   }
   if (value >= MAX_UNIX_SECONDS) {
-    bad(path, `must be a Unix time in seconds, not milliseconds (${describeValue(value)})`);
+    fail(path, `must be a Unix time in seconds, not milliseconds (${describeValue(value)})`);
   }
   // Round, not truncate: 1701292649.333 * 1000 is 1701292649332.9998 in binary floating point.
   return Math.round(value * 1000);
 }
 
-function requiredSecondsAt(obj: Obj, key: string, path: string): number {
-  return secondsAt(obj, key, path) ?? bad(path, 'must be a Unix time in seconds (missing)');
-}
-
-/** An optional string field: absent or null gives undefined, another type is malformed. */
-function optionalStringAt(obj: Obj, key: string, path: string): string | undefined {
-  const value = own(obj, key);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') bad(path, `must be a string (${describeValue(value)})`);
-  return value;
-}
-
-/** Clips a display string to `max` UTF-16 units without splitting a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const code = text.charCodeAt(max - 1);
-  const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
-  return text.slice(0, end);
+/** `secondsAt`, else `fallback` (a webhook's `emitted_at`), else malformed. */
+function requiredSecondsAt(obj: Obj, key: string, path: string, fallback?: number): number {
+  return (
+    secondsAt(obj, key, path) ?? fallback ?? fail(path, 'must be a Unix time in seconds (missing)')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,39 +250,35 @@ function readTeamField(
     value = firstInboxName(inboxes);
   } else {
     const path = field.startsWith('conversation.') ? field.slice('conversation.'.length) : field;
-    let node: unknown = conversation;
-    for (const key of path.split('.')) {
-      node = isObj(node) ? own(node, key) : undefined;
-    }
-    if (typeof node === 'string') value = node.trim();
-    else if (typeof node === 'number' && Number.isFinite(node)) value = String(node);
-    else if (typeof node === 'boolean') value = String(node);
+    value = scalarText(valueAt(conversation, path.split('.')));
   }
   return value ? clip(value, max) : undefined;
 }
 
-function tagValue(tags: unknown, prefix: string): string | undefined {
-  if (!Array.isArray(tags)) return undefined;
-  const n = Math.min(tags.length, MAX_LIST_SCAN);
+/** The first `pick(item)` that is not undefined, among a list's first MAX_LIST_SCAN items. */
+function firstOf<T>(list: unknown, pick: (item: unknown) => T | undefined): T | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const n = Math.min(list.length, MAX_LIST_SCAN);
   for (let k = 0; k < n; k++) {
-    const tag: unknown = tags[k];
-    const name = isObj(tag) ? own(tag, 'name') : undefined;
-    if (typeof name !== 'string' || !name.startsWith(prefix)) continue;
-    const rest = name.slice(prefix.length).trim();
-    if (rest) return rest;
+    const found = pick(list[k]);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
 
+function tagValue(tags: unknown, prefix: string): string | undefined {
+  return firstOf(tags, (tag) => {
+    const name = own(tag, 'name');
+    if (typeof name !== 'string' || !name.startsWith(prefix)) return undefined;
+    return name.slice(prefix.length).trim() || undefined;
+  });
+}
+
 function firstInboxName(inboxes: unknown): string | undefined {
-  if (!Array.isArray(inboxes)) return undefined;
-  const n = Math.min(inboxes.length, MAX_LIST_SCAN);
-  for (let k = 0; k < n; k++) {
-    const inbox: unknown = inboxes[k];
-    const name = isObj(inbox) ? own(inbox, 'name') : undefined;
-    if (typeof name === 'string' && name.trim()) return name.trim();
-  }
-  return undefined;
+  return firstOf(inboxes, (inbox) => {
+    const name = own(inbox, 'name');
+    return typeof name === 'string' && name.trim() ? name.trim() : undefined;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,9 +308,7 @@ function conversationContext(
 
 /** The contact id at the end of `_links.related.contact` (`…/contacts/crd_2njtoem`). */
 function contactIdOf(recipient: Obj): string | undefined {
-  const links = own(recipient, '_links');
-  const related = isObj(links) ? own(links, 'related') : undefined;
-  const url = isObj(related) ? own(related, 'contact') : undefined;
+  const url = own(own(own(recipient, '_links'), 'related'), 'contact');
   if (typeof url !== 'string') return undefined;
   const path = url.split(/[?#]/, 1)[0] ?? '';
   const last = path.slice(path.lastIndexOf('/') + 1);
@@ -342,14 +317,9 @@ function contactIdOf(recipient: Obj): string | undefined {
 
 /** `from` recipient of a message (the customer, on an inbound one). */
 function fromRecipient(message: Obj | undefined): Obj | undefined {
-  const list = message ? own(message, 'recipients') : undefined;
-  if (!Array.isArray(list)) return undefined;
-  const n = Math.min(list.length, MAX_LIST_SCAN);
-  for (let k = 0; k < n; k++) {
-    const r: unknown = list[k];
-    if (isObj(r) && own(r, 'role') === 'from') return r;
-  }
-  return undefined;
+  return firstOf(own(message, 'recipients'), (r) =>
+    isObject(r) && own(r, 'role') === 'from' ? r : undefined,
+  );
 }
 
 function customerOf(
@@ -358,28 +328,21 @@ function customerOf(
 ): Record<string, string> | undefined {
   let recipient = own(ctx.conversation, 'recipient');
   let path = `${ctx.convPath}recipient`;
-  if (!isObj(recipient)) {
+  if (!isObject(recipient)) {
     recipient = fromRecipient(firstInbound);
     path = 'recipients[role=from]';
   }
   const customer: Record<string, string> = {};
-  if (isObj(recipient)) {
+  if (isObject(recipient)) {
     const contactId = contactIdOf(recipient);
     const handle = own(recipient, 'handle');
     const id = contactId ?? (typeof handle === 'string' && handle.trim() ? handle : undefined);
     if (id !== undefined) {
-      if (id.length > FIELD_LIMITS['customer.id']) {
-        bad(
-          contactId ? `${path}._links.related.contact` : `${path}.handle`,
-          `is ${id.length} characters, more than ${FIELD_LIMITS['customer.id']}`,
-        );
-      }
-      customer.id = id;
+      const idPath = contactId ? `${path}._links.related.contact` : `${path}.handle`;
+      customer.id = limited(id, FIELD_LIMITS['customer.id'], idPath);
     }
-    const name = own(recipient, 'name');
-    if (typeof name === 'string' && name.trim()) {
-      customer.name = clip(name.trim(), FIELD_LIMITS['customer.name']);
-    }
+    const name = displayText(own(recipient, 'name'), FIELD_LIMITS['customer.name']);
+    if (name !== undefined) customer.name = name;
   }
   const tier = readTeamField(
     ctx.options.tierField,
@@ -393,9 +356,9 @@ function customerOf(
 
 /** The text of a message: its plain `text` when present, else its HTML `body`, else `blurb`. */
 function messageText(message: Obj, path: string): string {
-  const text = optionalStringAt(message, 'text', `${path}.text`);
-  const body = optionalStringAt(message, 'body', `${path}.body`);
-  const blurb = optionalStringAt(message, 'blurb', `${path}.blurb`);
+  const text = optionalString(message, 'text', `${path}.text`);
+  const body = optionalString(message, 'body', `${path}.body`);
+  const blurb = optionalString(message, 'blurb', `${path}.blurb`);
   let result = '';
   if (text !== undefined && text.trim() !== '') {
     result = (text.length > MAX_HTML_SCAN ? text.slice(0, MAX_HTML_SCAN) : text)
@@ -418,21 +381,13 @@ function chatStarted(
   const messageType = firstMessage ? own(firstMessage, 'type') : undefined;
   const channel =
     readTeamField(ctx.options.channelField, ctx.conversation, ctx.inboxes, FIELD_LIMITS.channel) ??
-    (typeof messageType === 'string' && messageType.trim()
-      ? clip(messageType.trim(), FIELD_LIMITS.channel)
-      : undefined);
+    displayText(messageType, FIELD_LIMITS.channel);
   if (channel !== undefined) event.channel = channel;
   const assignee = own(ctx.conversation, 'assignee');
-  if (isObj(assignee)) {
+  if (isObject(assignee)) {
     const assigneeId = own(assignee, 'id');
     if (typeof assigneeId === 'string' && assigneeId.trim()) {
-      if (assigneeId.length > FIELD_LIMITS.assignee) {
-        bad(
-          `${ctx.convPath}assignee.id`,
-          `is ${assigneeId.length} characters, more than ${FIELD_LIMITS.assignee}`,
-        );
-      }
-      event.assignee = assigneeId;
+      event.assignee = limited(assigneeId, FIELD_LIMITS.assignee, `${ctx.convPath}assignee.id`);
     }
   }
   return event;
@@ -451,13 +406,12 @@ function messageEvent(
   fallbackAt: number | undefined,
 ): ProtocolEventObject {
   const id = idAt(message, 'id', `${path}.id`, FIELD_LIMITS.id);
-  const at = secondsAt(message, 'created_at', `${path}.created_at`) ?? fallbackAt;
-  if (at === undefined) bad(`${path}.created_at`, 'must be a Unix time in seconds (missing)');
+  const at = requiredSecondsAt(message, 'created_at', `${path}.created_at`, fallbackAt);
   const isInbound = own(message, 'is_inbound');
   let inbound: boolean;
   if (typeof isInbound === 'boolean') inbound = isInbound;
   else if (isInbound === undefined && inboundHint !== undefined) inbound = inboundHint;
-  else bad(`${path}.is_inbound`, `must be true or false (${describeValue(isInbound)})`);
+  else fail(`${path}.is_inbound`, `must be true or false (${describeValue(isInbound)})`);
   const event: ProtocolEventObject = {
     type: 'message',
     chatId: ctx.chatId,
@@ -476,7 +430,9 @@ function teammateAuthor(item: Obj, path: string): Record<string, string> {
   // No teammate (`null`, or a preview without the field): sent from outside Front's composer
   // (e.g. the agent's own mail client), so a person: an agent we cannot name.
   if (author === undefined || author === null) return { author: 'agent' };
-  if (!isObj(author)) bad(`${path}.author`, `must be an object or null (${describeValue(author)})`);
+  if (!isObject(author)) {
+    fail(`${path}.author`, `must be an object or null (${describeValue(author)})`);
+  }
   const type = own(author, 'type');
   if (typeof type === 'string' && BOT_TEAMMATE_TYPES.has(type)) return { author: 'bot' };
   const agentId = own(author, 'id');
@@ -495,9 +451,8 @@ function commentEvent(
   fallbackAt: number | undefined,
 ): ProtocolEventObject {
   const id = idAt(comment, 'id', `${path}.id`, FIELD_LIMITS.id);
-  const at = secondsAt(comment, 'posted_at', `${path}.posted_at`) ?? fallbackAt;
-  if (at === undefined) bad(`${path}.posted_at`, 'must be a Unix time in seconds (missing)');
-  const body = optionalStringAt(comment, 'body', `${path}.body`) ?? '';
+  const at = requiredSecondsAt(comment, 'posted_at', `${path}.posted_at`, fallbackAt);
+  const body = optionalString(comment, 'body', `${path}.body`) ?? '';
   return {
     type: 'message',
     chatId: ctx.chatId,
@@ -544,7 +499,7 @@ function kindOf(envelopeType: unknown, eventType: unknown): Kind | undefined {
 }
 
 function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMapping {
-  if (!isObj(body)) {
+  if (!isObject(body)) {
     return {
       kind: 'invalid',
       type: '',
@@ -558,7 +513,7 @@ function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMappin
   const enveloped =
     wrapped !== undefined ||
     (typeof outerType === 'string' && Object.hasOwn(ENVELOPE_KINDS, outerType));
-  const innerType = enveloped && isObj(wrapped) ? own(wrapped, 'type') : undefined;
+  const innerType = enveloped && isObject(wrapped) ? own(wrapped, 'type') : undefined;
   const eventType = enveloped ? innerType : outerType;
   const reported =
     typeof outerType === 'string' ? outerType : typeof innerType === 'string' ? innerType : '';
@@ -572,17 +527,16 @@ function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMappin
   const kind = kindOf(enveloped ? outerType : undefined, eventType);
   if (kind === undefined) return { kind: 'ignored', type: reported };
   try {
-    if (enveloped && !isObj(wrapped))
-      bad('payload', `must be an object (${describeValue(wrapped)})`);
+    if (enveloped && !isObject(wrapped))
+      fail('payload', `must be an object (${describeValue(wrapped)})`);
     const event = enveloped ? (wrapped as Obj) : body;
     const p = enveloped ? 'payload.' : '';
     const conversation = objectAt(event, 'conversation', `${p}conversation`);
-    const source = own(event, 'source');
-    const inboxes = isObj(source) ? own(source, 'data') : undefined;
+    const inboxes = own(own(event, 'source'), 'data');
     const ctx = conversationContext(conversation, `${p}conversation.`, inboxes, options);
     const emittedAt = secondsAt(event, 'emitted_at', `${p}emitted_at`);
     if (kind === 'close') {
-      const at = emittedAt ?? bad(`${p}emitted_at`, 'must be a Unix time in seconds (missing)');
+      const at = emittedAt ?? fail(`${p}emitted_at`, 'must be a Unix time in seconds (missing)');
       return {
         kind: 'events',
         type: reported,
@@ -612,7 +566,7 @@ function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMappin
     );
     return { kind: 'events', type: reported, events: [started, message] };
   } catch (err) {
-    if (err instanceof Malformed) return { kind: 'invalid', type: reported, error: err.message };
+    if (err instanceof FieldError) return { kind: 'invalid', type: reported, error: err.message };
     throw err;
   }
 }
@@ -624,15 +578,15 @@ function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMappin
 function listAt(record: Obj, key: string, required: boolean): unknown[] {
   const value = own(record, key);
   if (value === undefined || value === null) {
-    if (required) bad(key, `must be a list of ${key} (missing)`);
+    if (required) fail(key, `must be a list of ${key} (missing)`);
     return [];
   }
   if (Array.isArray(value)) return value;
-  if (isObj(value)) {
+  if (isObject(value)) {
     const results = own(value, '_results');
     if (Array.isArray(results)) return results;
   }
-  return bad(key, `must be a list, or an object with a _results list (${describeValue(value)})`);
+  return fail(key, `must be a list, or an object with a _results list (${describeValue(value)})`);
 }
 
 interface Timed {
@@ -642,7 +596,7 @@ interface Timed {
 }
 
 function mapExportUnsafe(record: unknown, options: MappingOptions): ExportMapping {
-  if (!isObj(record)) bad('(record)', `must be a JSON object (${describeValue(record)})`);
+  if (!isObject(record)) fail('(record)', `must be a JSON object (${describeValue(record)})`);
   const ctx = conversationContext(record, '', listAt(record, 'inboxes', false), options);
   const messages = listAt(record, 'messages', true);
   const comments = listAt(record, 'comments', false);
@@ -655,7 +609,7 @@ function mapExportUnsafe(record: unknown, options: MappingOptions): ExportMappin
   for (let k = messages.length - 1; k >= 0; k--) {
     const path = `messages[${k}]`;
     const m: unknown = messages[k];
-    if (!isObj(m)) bad(path, `must be an object (${describeValue(m)})`);
+    if (!isObject(m)) fail(path, `must be an object (${describeValue(m)})`);
     const draftMode = own(m, 'draft_mode');
     if (typeof draftMode === 'string') continue; // an unsent draft
     const event = messageEvent(ctx, m, path, undefined, undefined);
@@ -669,7 +623,7 @@ function mapExportUnsafe(record: unknown, options: MappingOptions): ExportMappin
   for (let k = comments.length - 1; k >= 0; k--) {
     const path = `comments[${k}]`;
     const c: unknown = comments[k];
-    if (!isObj(c)) bad(path, `must be an object (${describeValue(c)})`);
+    if (!isObject(c)) fail(path, `must be an object (${describeValue(c)})`);
     const event = commentEvent(ctx, c, path, undefined);
     timed.push({ at: event.at as number, seq: timed.length, event });
   }
@@ -680,7 +634,7 @@ function mapExportUnsafe(record: unknown, options: MappingOptions): ExportMappin
   const startAt =
     createdAt !== undefined && earliest !== undefined
       ? Math.min(createdAt, earliest)
-      : (createdAt ?? earliest ?? bad('created_at', 'must be a Unix time in seconds (missing)'));
+      : (createdAt ?? earliest ?? fail('created_at', 'must be a Unix time in seconds (missing)'));
   const out: ProtocolEventObject[] = [
     chatStarted(ctx, startAt, firstMessage?.data, firstInbound?.data),
     ...timed.map((t) => t.event),
@@ -704,7 +658,7 @@ function exportClosedAt(record: Obj, events: unknown[], timed: Timed[]): number 
   let latest: number | undefined;
   for (let k = 0; k < events.length; k++) {
     const e: unknown = events[k];
-    if (!isObj(e)) bad(`events[${k}]`, `must be an object (${describeValue(e)})`);
+    if (!isObject(e)) fail(`events[${k}]`, `must be an object (${describeValue(e)})`);
     const type = own(e, 'type');
     if (type !== 'archive' && type !== 'trash') continue;
     const at = requiredSecondsAt(e, 'emitted_at', `events[${k}].emitted_at`);
@@ -719,35 +673,15 @@ function exportClosedAt(record: Obj, events: unknown[], timed: Timed[]): number 
 // ---------------------------------------------------------------------------------------------
 // Authenticity
 
-function header(request: WebhookRequest, name: string): string | undefined | null {
-  const headers = request.headers;
-  if (!isObj(headers)) return undefined;
-  const value = own(headers as Obj, name);
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) {
-    if (value.length === 1 && typeof value[0] === 'string') return value[0];
-    return value.length === 0 ? undefined : null; // null: sent more than once
-  }
-  return undefined;
-}
-
 function verify(request: WebhookRequest, secret: string): AuthCheck {
   if (typeof secret !== 'string' || secret === '') {
     return { ok: false, error: 'no Front signing secret is configured for this connector' };
   }
-  const signature = header(request, SIGNATURE_HEADER);
-  if (signature === null)
-    return { ok: false, error: 'X-Front-Signature header sent more than once' };
-  if (signature === undefined || signature.trim() === '') {
-    return { ok: false, error: 'missing X-Front-Signature header' };
-  }
-  const timestamp = header(request, TIMESTAMP_HEADER);
-  if (timestamp === null) {
-    return { ok: false, error: 'X-Front-Request-Timestamp header sent more than once' };
-  }
-  if (timestamp === undefined || timestamp.trim() === '') {
-    return { ok: false, error: 'missing X-Front-Request-Timestamp header' };
-  }
+  const signature = requiredHeader(request, SIGNATURE_HEADER, 'X-Front-Signature');
+  if (typeof signature !== 'string') return signature;
+  // Signed as sent: the timestamp is trimmed for the checks only.
+  const timestamp = requiredHeader(request, TIMESTAMP_HEADER, 'X-Front-Request-Timestamp');
+  if (typeof timestamp !== 'string') return timestamp;
   const stamp = timestamp.trim();
   if (!/^\d{1,16}$/.test(stamp)) {
     return { ok: false, error: 'X-Front-Request-Timestamp must be Unix time in milliseconds' };
@@ -767,7 +701,7 @@ function verify(request: WebhookRequest, secret: string): AuthCheck {
   const base = Buffer.concat([Buffer.from(`${timestamp}:`, 'utf8'), raw]).toString('utf8');
   const expected = Buffer.from(createHmac('sha256', secret).update(base, 'utf8').digest('base64'));
   const given = Buffer.from(signature.trim());
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!sameBytes(given, expected)) {
     return {
       ok: false,
       error: 'X-Front-Signature does not match the body (wrong secret or altered body)',
@@ -784,7 +718,7 @@ function verify(request: WebhookRequest, secret: string): AuthCheck {
  */
 export function frontChallenge(request: WebhookRequest): string | null {
   try {
-    const value = header(request, CHALLENGE_HEADER);
+    const value = headerValue(request, CHALLENGE_HEADER);
     if (typeof value !== 'string' || value === '' || value.length > MAX_CHALLENGE_LENGTH)
       return null;
     return value;
@@ -804,7 +738,7 @@ export const frontConnector: Connector = {
   },
   mapWebhook(payload, options) {
     try {
-      return mapWebhookUnsafe(payload, isObj(options) ? options : {});
+      return mapWebhookUnsafe(payload, mappingOptions(options));
     } catch (err) {
       return {
         kind: 'invalid',
@@ -815,9 +749,9 @@ export const frontConnector: Connector = {
   },
   mapExport(record, options) {
     try {
-      return mapExportUnsafe(record, isObj(options) ? options : {});
+      return mapExportUnsafe(record, mappingOptions(options));
     } catch (err) {
-      if (err instanceof Malformed) return { kind: 'invalid', error: err.message };
+      if (err instanceof FieldError) return { kind: 'invalid', error: err.message };
       return { kind: 'invalid', error: `(record): could not be read (${(err as Error)?.message})` };
     }
   },

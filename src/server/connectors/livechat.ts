@@ -16,10 +16,26 @@
 // the customer's visits, and every visit is a new thread with its own start, messages and close
 // (List Archives returns "1 chat per 1 thread"). So the chat id is
 // `livechat-<chat id>-<thread id>`, the same from the webhooks and from an export.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { FIELD_LIMITS, MAX_TEXT_LENGTH } from '../../core/events.ts';
 import { isObject } from '../../core/guards.ts';
 import { parseAt } from '../../core/time.ts';
+import {
+  byTime,
+  clip,
+  FieldError,
+  fail,
+  fieldReaders,
+  joinPath as join,
+  jsonPreview,
+  limited,
+  mappingOptions,
+  type Obj,
+  own,
+  sameBytes,
+  scalarText,
+  showingValue,
+} from './payload.ts';
 import {
   type AuthCheck,
   type Connector,
@@ -31,56 +47,21 @@ import {
   type WebhookRequest,
 } from './types.ts';
 
-type Obj = Record<string, unknown>;
 type Role = 'customer' | 'agent' | 'bot';
 
-/** A malformed field of a payload the connector uses: becomes `{kind: 'invalid'}`. */
-class FieldError extends Error {}
-
-function fail(path: string, what: string): never {
-  throw new FieldError(`${path}: ${what}`);
-}
-
-/** `base.key`, or `key` at the root. */
-function join(base: string, key: string): string {
-  return base === '' ? key : `${base}.${key}`;
-}
-
-/** An own property (never one inherited from Object.prototype), or an array element. */
-function own(value: unknown, key: string): unknown {
-  if (Array.isArray(value)) return /^\d{1,9}$/.test(key) ? value[Number(key)] : undefined;
-  if (!isObject(value)) return undefined;
-  return Object.hasOwn(value, key) ? value[key] : undefined;
-}
+// LiveChat's readers over untrusted JSON (the shared ones are in payload.ts). A FieldError names
+// the field and shows the bad value as JSON.
 
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (typeof value === 'string' && value.length > 60) {
     return `got ${JSON.stringify(value.slice(0, 57))}...`;
   }
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    json = undefined;
-  }
-  if (json === undefined) return `got a ${typeof value}`;
-  return `got ${json.length > 60 ? `${json.slice(0, 57)}...` : json}`;
+  const json = jsonPreview(value);
+  return json === undefined ? `got a ${typeof value}` : `got ${json}`;
 }
 
-/** Cuts a string to `max` UTF-16 units without leaving half a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-
-function objectAt(parent: unknown, key: string, path: string): Obj {
-  const value = own(parent, key);
-  if (!isObject(value)) fail(path, `must be an object (${describe(value)})`);
-  return value;
-}
+const { objectAt, optionalBoolean } = fieldReaders(showingValue(describe));
 
 /** A required id: a non-empty string, refused (not clipped) when longer than `limit`. */
 function idAt(parent: unknown, key: string, path: string, limit: number): string {
@@ -88,8 +69,7 @@ function idAt(parent: unknown, key: string, path: string, limit: number): string
   if (typeof value !== 'string' || value === '') {
     fail(path, `must be a non-empty string (${describe(value)})`);
   }
-  if (value.length > limit) fail(path, `is ${value.length} characters, more than ${limit}`);
-  return value;
+  return limited(value, limit, path);
 }
 
 /** LiveChat times are RFC 3339 strings with microseconds (`2020-05-07T07:11:28.288340Z`). */
@@ -109,14 +89,10 @@ function arrayAt(parent: unknown, key: string, path: string): unknown[] {
   return value;
 }
 
-/** A readable scalar as a trimmed string; anything else (objects, empty strings) is absent. */
-function scalar(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
+/**
+ * A dotted path below `root`. Unlike the other hosts' paths it steps into arrays too
+ * (`access.group_ids.0`); at most 32 keys, none empty.
+ */
 function walk(root: unknown, path: string): unknown {
   const parts = path.split('.');
   if (parts.length > 32 || parts.some((p) => p === '')) return undefined;
@@ -230,8 +206,8 @@ function isInternal(event: Obj, path: string): boolean {
 
 function answerText(value: unknown): string {
   if (Array.isArray(value)) return value.slice(0, 50).map(answerText).filter(Boolean).join(', ');
-  if (isObject(value)) return scalar(own(value, 'label')) ?? '';
-  return scalar(value) ?? '';
+  if (isObject(value)) return scalarText(own(value, 'label')) ?? '';
+  return scalarText(value) ?? '';
 }
 
 function formText(event: Obj): string {
@@ -239,12 +215,12 @@ function formText(event: Obj): string {
   const parts: string[] = [];
   if (Array.isArray(fields)) {
     for (const field of fields.slice(0, 100)) {
-      const label = scalar(own(field, 'label')) ?? '';
+      const label = scalarText(own(field, 'label')) ?? '';
       const answer = answerText(own(field, 'answer') ?? own(field, 'value'));
       if (label || answer) parts.push(`${label} ${answer}`.trim());
     }
   }
-  const formType = scalar(own(event, 'form_type'));
+  const formType = scalarText(own(event, 'form_type'));
   return `[${formType ? `${formType} form` : 'form'}] ${parts.join('; ')}`.trim();
 }
 
@@ -253,14 +229,14 @@ function richText(event: Obj): string {
   const parts: string[] = [];
   if (Array.isArray(elements)) {
     for (const element of elements.slice(0, 10)) {
-      const title = scalar(own(element, 'title'));
-      const subtitle = scalar(own(element, 'subtitle'));
+      const title = scalarText(own(element, 'title'));
+      const subtitle = scalarText(own(element, 'subtitle'));
       if (title) parts.push(title);
       if (subtitle) parts.push(subtitle);
     }
   }
   if (parts.length > 0) return parts.join('\n');
-  const template = scalar(own(event, 'template_id'));
+  const template = scalarText(own(event, 'template_id'));
   return template ? `[${template}]` : '[rich message]';
 }
 
@@ -277,13 +253,10 @@ function authorOf(event: Obj, path: string, users: ChatUsers | null): Author {
   const role = users?.byId.get(authorId)?.role ?? roleFromId(authorId);
   if (role === 'customer') return { author: 'customer' };
   if (role === 'bot' || isAutomated(event)) return { author: 'bot' };
-  if (authorId.length > FIELD_LIMITS.agentId) {
-    fail(
-      join(path, 'author_id'),
-      `is ${authorId.length} characters, more than ${FIELD_LIMITS.agentId}`,
-    );
-  }
-  return { author: 'agent', agentId: authorId };
+  return {
+    author: 'agent',
+    agentId: limited(authorId, FIELD_LIMITS.agentId, join(path, 'author_id')),
+  };
 }
 
 /**
@@ -319,7 +292,8 @@ function mapEvent(
     }
     case 'file':
       who = authorOf(event, path, users);
-      text = `[file] ${scalar(own(event, 'name')) ?? scalar(own(event, 'url')) ?? ''}`.trim();
+      text =
+        `[file] ${scalarText(own(event, 'name')) ?? scalarText(own(event, 'url')) ?? ''}`.trim();
       break;
     case 'rich_message':
       who = authorOf(event, path, users);
@@ -333,9 +307,9 @@ function mapEvent(
       break;
     default: {
       // system_message: written by LiveChat itself (it has no author_id).
-      const kind = scalar(own(event, 'system_message_type'));
+      const kind = scalarText(own(event, 'system_message_type'));
       who = { author: 'system' };
-      text = scalar(own(event, 'text')) ?? kind ?? '';
+      text = scalarText(own(event, 'text')) ?? kind ?? '';
       closes = kind !== undefined && ARCHIVED.has(kind);
     }
   }
@@ -379,7 +353,7 @@ function readField(spec: string, chat: Obj, thread: Obj, customer: Obj | undefin
     if (!Array.isArray(tags)) return undefined;
     for (const tag of tags) {
       if (typeof tag !== 'string' || !tag.toLowerCase().startsWith(prefix)) continue;
-      const rest = scalar(tag.slice(prefix.length));
+      const rest = scalarText(tag.slice(prefix.length));
       if (rest) return rest;
     }
     return undefined;
@@ -389,14 +363,15 @@ function readField(spec: string, chat: Obj, thread: Obj, customer: Obj | undefin
     const fields = own(customer, 'session_fields');
     if (!Array.isArray(fields)) return undefined;
     for (const field of fields) {
-      const value = scalar(own(field, key));
+      const value = scalarText(own(field, key));
       if (value) return value;
     }
     return undefined;
   }
-  if (spec.startsWith('customer.')) return scalar(walk(customer, spec.slice('customer.'.length)));
-  if (spec.startsWith('thread.')) return scalar(walk(thread, spec.slice('thread.'.length)));
-  return scalar(walk(chat, spec));
+  if (spec.startsWith('customer.'))
+    return scalarText(walk(customer, spec.slice('customer.'.length)));
+  if (spec.startsWith('thread.')) return scalarText(walk(thread, spec.slice('thread.'.length)));
+  return scalarText(walk(chat, spec));
 }
 
 /** The default channel: the Client ID of the app the customer chats through (widget, Messenger…). */
@@ -431,7 +406,7 @@ function chatStarted(
       `${users.customer.path}.id`,
       FIELD_LIMITS['customer.id'],
     );
-    const name = scalar(own(customerUser, 'name'));
+    const name = scalarText(own(customerUser, 'name'));
     if (name) customer.name = clip(name, FIELD_LIMITS['customer.name']);
   }
   const tierField = fieldOption(options.tierField);
@@ -452,11 +427,6 @@ function chatStarted(
     started.assignee = assignee;
   }
   return started;
-}
-
-/** Orders by `at`, keeping the host's order for equal times (Array#sort is stable). */
-function byTime(events: ProtocolEventObject[]): ProtocolEventObject[] {
-  return events.sort((a, b) => (a.at as number) - (b.at as number));
 }
 
 interface Conversation {
@@ -566,10 +536,7 @@ function mapExportRecord(record: unknown, options: MappingOptions): ExportMappin
     threadPath = 'thread';
   }
   const conversation = mapConversation(record, '', thread, threadPath, options);
-  const active = own(thread, 'active');
-  if (active !== undefined && typeof active !== 'boolean') {
-    fail(join(threadPath, 'active'), `must be true or false (${describe(active)})`);
-  }
+  const active = optionalBoolean(thread, 'active', join(threadPath, 'active'));
   if (active === false && !conversation.closed) {
     // An archived thread without its archiving system message: closed at its last event.
     conversation.events.push({
@@ -594,11 +561,10 @@ function refuse(error: string): AuthCheck {
   return { ok: false, error };
 }
 
-/** Constant time for equal-length digests, whatever the lengths of the secrets. */
+/** Compares digests, not the secrets: constant time whatever the lengths of the secrets. */
 function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
+  return sameBytes(digest(given), digest(expected));
 }
 
 export const livechatConnector: Connector = {
@@ -639,7 +605,7 @@ export const livechatConnector: Connector = {
 
   mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
     try {
-      return mapWebhookBody(payload, isObject(options) ? options : {});
+      return mapWebhookBody(payload, mappingOptions(options));
     } catch (err) {
       return { kind: 'invalid', type: actionOf(payload), error: errorText(err) };
     }
@@ -647,7 +613,7 @@ export const livechatConnector: Connector = {
 
   mapExport(record: unknown, options: MappingOptions): ExportMapping {
     try {
-      return mapExportRecord(record, isObject(options) ? options : {});
+      return mapExportRecord(record, mappingOptions(options));
     } catch (err) {
       return { kind: 'invalid', error: errorText(err) };
     }

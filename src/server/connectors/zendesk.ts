@@ -8,10 +8,26 @@
 // (GET /api/v2/tickets/{id}.json + GET /api/v2/tickets/{id}/comments.json?include=users).
 //
 // Pure: no I/O, no clock (time comes from `request.now`), only node:crypto for signatures.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { FIELD_LIMITS } from '../../core/events.ts';
 import { isObject } from '../../core/guards.ts';
 import { parseAt } from '../../core/time.ts';
+import {
+  clip,
+  displayText,
+  errorText,
+  fail,
+  fieldReaders,
+  joinPath as join,
+  limited,
+  mappingOptions,
+  type Obj,
+  own,
+  ownObject,
+  requiredHeader,
+  sameBytes,
+  valueAt,
+} from './payload.ts';
 import {
   type AuthCheck,
   type Connector,
@@ -23,8 +39,6 @@ import {
   type WebhookRequest,
 } from './types.ts';
 
-type Obj = Record<string, unknown>;
-
 // ---------------------------------------------------------------------------
 // Authenticity (https://developer.zendesk.com/documentation/webhooks/verifying/):
 // X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(signing secret, TIMESTAMP + BODY)), where
@@ -35,13 +49,6 @@ const SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 const TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
 /** A signature older (or further in the future) than this is refused: replay protection. */
 export const ZENDESK_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
-
-function headerValue(request: WebhookRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
-  return undefined;
-}
 
 /**
  * The signature timestamp as epoch ms. Zendesk sends an ISO-8601 time (e.g.
@@ -58,14 +65,15 @@ function verify(request: WebhookRequest, secret: string): AuthCheck {
     if (typeof secret !== 'string' || secret === '') {
       return { ok: false, error: 'no Zendesk signing secret is configured for this team' };
     }
-    const signature = headerValue(request, SIGNATURE_HEADER);
-    if (signature === undefined || signature.trim() === '') {
-      return { ok: false, error: 'missing X-Zendesk-Webhook-Signature header' };
-    }
-    const timestamp = headerValue(request, TIMESTAMP_HEADER);
-    if (timestamp === undefined || timestamp.trim() === '') {
-      return { ok: false, error: 'missing X-Zendesk-Webhook-Signature-Timestamp header' };
-    }
+    const signature = requiredHeader(request, SIGNATURE_HEADER, 'X-Zendesk-Webhook-Signature');
+    if (typeof signature !== 'string') return signature;
+    // The timestamp is signed exactly as sent: it is not trimmed.
+    const timestamp = requiredHeader(
+      request,
+      TIMESTAMP_HEADER,
+      'X-Zendesk-Webhook-Signature-Timestamp',
+    );
+    if (typeof timestamp !== 'string') return timestamp;
     if (!Buffer.isBuffer(request.rawBody)) {
       return { ok: false, error: 'no raw request body to verify' };
     }
@@ -75,7 +83,7 @@ function verify(request: WebhookRequest, secret: string): AuthCheck {
       .digest('base64');
     const given = Buffer.from(signature.trim(), 'utf8');
     const wanted = Buffer.from(expected, 'utf8');
-    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    if (!sameBytes(given, wanted)) {
       return {
         ok: false,
         error:
@@ -109,32 +117,20 @@ function verify(request: WebhookRequest, secret: string): AuthCheck {
 }
 
 // ---------------------------------------------------------------------------
-// Small typed accessors over untrusted JSON. A FieldError names the field; the two entry
-// points turn it into `invalid` (and anything unexpected too: they never throw).
+// Zendesk's readers over untrusted JSON (the shared ones are in payload.ts). A FieldError
+// names the field; the two entry points turn it into `invalid` (and anything unexpected too:
+// they never throw). Zendesk's errors do not echo values: `missing`, or what it must be.
 
-class FieldError extends Error {}
-
-function fail(path: string, message: string): never {
-  throw new FieldError(`${path}: ${message}`);
-}
-
-function join(base: string, field: string): string {
-  return base === '' ? field : `${base}.${field}`;
-}
-
-/** An object field that must be present. */
-function objectAt(obj: Obj, field: string, path: string): Obj {
-  const value = obj[field];
-  if (!isObject(value)) fail(path, value === undefined ? 'missing' : 'must be an object');
-  return value;
-}
+const { objectAt, optionalString, optionalBoolean } = fieldReaders((what, value) =>
+  value === undefined ? 'missing' : what,
+);
 
 /**
  * A Zendesk id: a non-empty string or a safe integer (the webhooks send ids as strings, the
  * REST API as numbers). Undefined when absent or null; a FieldError when malformed.
  */
 function optionalId(obj: Obj, field: string, path: string): string | undefined {
-  const value = obj[field];
+  const value = own(obj, field);
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'string' && value.trim() !== '') return value;
@@ -145,15 +141,9 @@ function requiredId(obj: Obj, field: string, path: string): string {
   return optionalId(obj, field, path) ?? fail(path, 'missing');
 }
 
-/** An id that becomes a protocol id field: an over-long one is refused, never cut. */
-function limitedId(id: string, limit: number, path: string): string {
-  if (id.length > limit) fail(path, `is ${id.length} characters, more than ${limit}`);
-  return id;
-}
-
 /** A Zendesk timestamp (ISO-8601 with Z); undefined when absent or null. */
 function optionalTime(obj: Obj, field: string, path: string): number | undefined {
-  const value = obj[field];
+  const value = own(obj, field);
   if (value === undefined || value === null) return undefined;
   const at = typeof value === 'string' ? parseAt(value) : null;
   if (at === null) fail(path, 'must be an ISO-8601 time such as 2025-01-08T10:12:07Z');
@@ -165,28 +155,7 @@ function requiredTime(obj: Obj, field: string, path: string): number {
 }
 
 function requiredBoolean(obj: Obj, field: string, path: string): boolean {
-  const value = obj[field];
-  if (typeof value !== 'boolean') {
-    fail(path, value === undefined ? 'missing' : 'must be true or false');
-  }
-  return value;
-}
-
-function optionalString(obj: Obj, field: string, path: string): string | undefined {
-  const value = obj[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') fail(path, 'must be a string');
-  return value;
-}
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? text.slice(0, limit) : text;
-}
-
-/** A short display value (name, tier, channel): trimmed and clipped to the protocol limit. */
-function shortText(value: string | undefined, limit: number): string | undefined {
-  const text = value?.trim();
-  return text ? clip(text, limit) : undefined;
+  return optionalBoolean(obj, field, path) ?? fail(path, 'missing');
 }
 
 // ---------------------------------------------------------------------------
@@ -204,7 +173,7 @@ function ticketValue(ticket: Obj, spec: string | undefined): string | undefined 
   if (trimmed === '') return undefined;
   if (trimmed.startsWith('tag:')) {
     const prefix = trimmed.slice(4).toLowerCase();
-    const tags = ticket.tags;
+    const tags = own(ticket, 'tags');
     if (!Array.isArray(tags)) return undefined;
     for (const tag of tags) {
       if (typeof tag !== 'string') continue;
@@ -215,12 +184,7 @@ function ticketValue(ticket: Obj, spec: string | undefined): string | undefined 
     }
     return undefined;
   }
-  const path = trimmed.replace(/^(ticket|detail)\./, '').split('.');
-  let value: unknown = ticket;
-  for (const key of path) {
-    if (!isObject(value)) return undefined;
-    value = value[key];
-  }
+  const value = valueAt(ticket, trimmed.replace(/^(ticket|detail)\./, '').split('.'));
   if (typeof value === 'string') return value.toLowerCase();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
@@ -242,7 +206,7 @@ interface TicketContext {
 
 function ticketContext(ticket: Obj, base: string, options: MappingOptions): TicketContext {
   const ticketId = requiredId(ticket, 'id', join(base, 'id'));
-  const chatId = limitedId(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, join(base, 'id'));
+  const chatId = limited(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, join(base, 'id'));
   const requesterId = optionalId(ticket, 'requester_id', join(base, 'requester_id'));
   const assigneeId = optionalId(ticket, 'assignee_id', join(base, 'assignee_id'));
   return {
@@ -251,14 +215,14 @@ function ticketContext(ticket: Obj, base: string, options: MappingOptions): Tick
     requesterId:
       requesterId === undefined
         ? undefined
-        : limitedId(requesterId, FIELD_LIMITS['customer.id'], join(base, 'requester_id')),
+        : limited(requesterId, FIELD_LIMITS['customer.id'], join(base, 'requester_id')),
     assignee:
       assigneeId === undefined
         ? undefined
-        : limitedId(assigneeId, FIELD_LIMITS.assignee, join(base, 'assignee_id')),
-    tier: shortText(ticketValue(ticket, options?.tierField), FIELD_LIMITS['customer.tier']),
-    channel: shortText(
-      ticketValue(ticket, options?.channelField ?? DEFAULT_CHANNEL_FIELD),
+        : limited(assigneeId, FIELD_LIMITS.assignee, join(base, 'assignee_id')),
+    tier: displayText(ticketValue(ticket, options.tierField), FIELD_LIMITS['customer.tier']),
+    channel: displayText(
+      ticketValue(ticket, options.channelField ?? DEFAULT_CHANNEL_FIELD),
       FIELD_LIMITS.channel,
     ),
   };
@@ -271,7 +235,7 @@ function chatStarted(
 ): ProtocolEventObject {
   const customer: Obj = {};
   if (ctx.requesterId !== undefined) customer.id = ctx.requesterId;
-  const shortName = shortText(name, FIELD_LIMITS['customer.name']);
+  const shortName = displayText(name, FIELD_LIMITS['customer.name']);
   if (shortName !== undefined) customer.name = shortName;
   if (ctx.tier !== undefined) customer.tier = ctx.tier;
   const event: ProtocolEventObject = { type: 'chat.started', chatId: ctx.chatId, at, customer };
@@ -330,14 +294,14 @@ function messageEvent(
   const event: ProtocolEventObject = {
     type: 'message',
     chatId: ctx.chatId,
-    id: limitedId(c.id, FIELD_LIMITS.id, idPath),
+    id: limited(c.id, FIELD_LIMITS.id, idPath),
     at: c.at,
     author: who.author,
     text: clip(c.text, FIELD_LIMITS.text),
   };
   if (who.internal) event.internal = true;
   if (who.agentId !== undefined) {
-    event.agentId = limitedId(who.agentId, FIELD_LIMITS.agentId, authorPath);
+    event.agentId = limited(who.agentId, FIELD_LIMITS.agentId, authorPath);
   }
   return event;
 }
@@ -398,7 +362,7 @@ function mapCommentAdded(payload: Obj, options: MappingOptions): ProtocolEventOb
 function mapStatusChanged(payload: Obj): ProtocolEventObject[] | null {
   const detail = objectAt(payload, 'detail', 'detail');
   const ticketId = requiredId(detail, 'id', 'detail.id');
-  const chatId = limitedId(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, 'detail.id');
+  const chatId = limited(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, 'detail.id');
   const event = objectAt(payload, 'event', 'event');
   const current =
     optionalString(event, 'current', 'event.current') ?? fail('event.current', 'missing');
@@ -410,7 +374,7 @@ function mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
   if (!isObject(payload)) {
     return { kind: 'invalid', type: '', error: 'payload: must be a JSON object' };
   }
-  const rawType = payload.type;
+  const rawType = own(payload, 'type');
   if (typeof rawType !== 'string' || rawType === '') {
     return { kind: 'invalid', type: '', error: 'type: must be a non-empty string' };
   }
@@ -424,7 +388,7 @@ function mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
         // the name, at the ticket's creation time.
         return { kind: 'ignored', type };
       case COMMENT_ADDED:
-        return { kind: 'events', type, events: mapCommentAdded(payload, options ?? {}) };
+        return { kind: 'events', type, events: mapCommentAdded(payload, mappingOptions(options)) };
       case STATUS_CHANGED: {
         const events = mapStatusChanged(payload);
         // A status change that does not solve or close the ticket is nothing for the timers.
@@ -436,10 +400,6 @@ function mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
   } catch (err) {
     return { kind: 'invalid', type, error: errorText(err) };
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof FieldError ? err.message : 'payload: could not be read';
 }
 
 // ---------------------------------------------------------------------------
@@ -455,20 +415,23 @@ interface UserFacts {
 /** Sideloaded users (`include=users`): `role` is `end-user`, `agent` or `admin`. */
 function usersById(record: Obj): Map<string, UserFacts> {
   const users = new Map<string, UserFacts>();
-  const list = record.users;
+  const list = own(record, 'users');
   if (!Array.isArray(list)) return users;
   for (const user of list) {
     if (!isObject(user)) continue;
+    const rawId = own(user, 'id');
     const id =
-      typeof user.id === 'number' && Number.isSafeInteger(user.id)
-        ? String(user.id)
-        : typeof user.id === 'string'
-          ? user.id
+      typeof rawId === 'number' && Number.isSafeInteger(rawId)
+        ? String(rawId)
+        : typeof rawId === 'string'
+          ? rawId
           : undefined;
     if (id === undefined) continue;
-    const role = typeof user.role === 'string' ? user.role.toLowerCase() : undefined;
+    const rawRole = own(user, 'role');
+    const role = typeof rawRole === 'string' ? rawRole.toLowerCase() : undefined;
+    const name = own(user, 'name');
     users.set(id, {
-      name: typeof user.name === 'string' ? user.name : undefined,
+      name: typeof name === 'string' ? name : undefined,
       staff: role === undefined ? undefined : role === 'agent' || role === 'admin',
     });
   }
@@ -482,8 +445,8 @@ function solvedTime(record: Obj, ticket: Obj, base: string): number {
     [record, 'metric_set', 'metric_set'],
     [ticket, 'metric_set', join(base, 'metric_set')],
   ] as const) {
-    const metric = holder[field];
-    if (!isObject(metric)) continue;
+    const metric = ownObject(holder, field);
+    if (metric === undefined) continue;
     const at = optionalTime(metric, 'solved_at', `${path}.solved_at`);
     if (at !== undefined) return at;
   }
@@ -493,14 +456,14 @@ function solvedTime(record: Obj, ticket: Obj, base: string): number {
 function mapExport(record: unknown, options: MappingOptions): ExportMapping {
   try {
     if (!isObject(record)) return { kind: 'invalid', error: 'record: must be a JSON object' };
-    const wrapped = isObject(record.ticket);
-    const ticket = wrapped ? (record.ticket as Obj) : record;
+    const wrapped = ownObject(record, 'ticket');
+    const ticket = wrapped ?? record;
     const base = wrapped ? 'ticket' : '';
-    const list = record.comments ?? ticket.comments;
+    const list = own(record, 'comments') ?? own(ticket, 'comments');
     const comments = Array.isArray(list)
       ? list
       : fail('comments', list === undefined ? 'missing' : 'must be an array');
-    const ctx = ticketContext(ticket, base, options ?? {});
+    const ctx = ticketContext(ticket, base, mappingOptions(options));
     const start = ctx.createdAt ?? fail(join(base, 'created_at'), 'missing');
     const users = usersById(record);
     const requester = ctx.requesterId === undefined ? undefined : users.get(ctx.requesterId);
@@ -509,8 +472,8 @@ function mapExport(record: unknown, options: MappingOptions): ExportMapping {
       const path = `comments[${i}]`;
       if (!isObject(value)) fail(path, 'must be an object');
       const authorId = optionalId(value, 'author_id', `${path}.author_id`);
-      const via = value.via;
-      const viaChannel = isObject(via) && typeof via.channel === 'string' ? via.channel : undefined;
+      const channel = own(own(value, 'via'), 'channel');
+      const viaChannel = typeof channel === 'string' ? channel : undefined;
       const facts: CommentFacts = {
         id: requiredId(value, 'id', `${path}.id`),
         at: requiredTime(value, 'created_at', `${path}.created_at`),
