@@ -157,6 +157,11 @@ export interface SocketTransportExtras {
   ackTimeoutMs?: number;
   /** How long a gap may last before asking for a replay (default 1 s). */
   gapRepairMs?: number;
+  /**
+   * Tells the transport the network is back (default: the browser's `online` event), so it
+   * reconnects at once instead of waiting out its backoff. Returns the cleanup.
+   */
+  onOnline?: (listener: () => void) => () => void;
   /** socket.io-client's `io` (tests) and extra options. */
   io?: typeof connect;
   ioOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -191,6 +196,16 @@ interface PendingAction {
   timer: unknown;
   resolve: () => void;
   reject: (err: Error) => void;
+}
+
+/** The browser's `online` event, where there is one (not in Node). */
+function browserOnline(listener: () => void): () => void {
+  const target = globalThis as { addEventListener?: EventTarget['addEventListener'] } & Partial<
+    Pick<EventTarget, 'removeEventListener'>
+  >;
+  if (typeof target.addEventListener !== 'function') return () => {};
+  target.addEventListener('online', listener);
+  return () => target.removeEventListener?.('online', listener);
 }
 
 function randomId(): string {
@@ -270,20 +285,21 @@ export function createSocketTransport(
   }
 
   // Clock sampling ----------------------------------------------------------
-  function sample(): Promise<void> {
+  /** Resolves true once the server answered (or failed to answer) a sample. */
+  function sample(): Promise<boolean> {
     return new Promise((resolve) => {
       const s = socket;
-      if (!s?.connected) return resolve();
+      if (!s?.connected) return resolve(false);
       const t0 = clock.now();
       s.timeout(ackTimeout).emit('time', (err: unknown, serverTime: number) => {
         if (!err) sync.add(t0, serverTime, clock.now());
-        resolve();
+        resolve(true);
       });
     });
   }
 
   async function burst(): Promise<void> {
-    for (let i = 0; i < 3 && !disposed; i++) await sample();
+    for (let i = 0; i < 3 && !disposed; i++) if (await sample()) releaseHeld();
   }
 
   function scheduleSync(): void {
@@ -317,7 +333,20 @@ export function createSocketTransport(
   }
 
   // Events --------------------------------------------------------------------
+  // Until the first clock sample, batches wait (one round trip): read with a local clock
+  // minutes off, chats would show, and announce, breaches that are not there.
+  let held: EventsBatch[] | null = [];
+  function releaseHeld(): void {
+    const batches = held;
+    held = null;
+    for (const batch of batches ?? []) onBatch(batch);
+  }
+
   function onBatch(batch: EventsBatch): void {
+    if (held) {
+      held.push(batch);
+      return;
+    }
     deliver(seq.accept(batch));
     if (seq.waiting) scheduleGapRepair();
     else if (gapTimer !== null) {
@@ -435,6 +464,16 @@ export function createSocketTransport(
     });
   }
 
+  /** The network is back: try now rather than at the end of the backoff (up to 10 s). */
+  function reconnectNow(): void {
+    const s = socket;
+    if (disposed || !s || s.connected) return;
+    setStatus('connecting');
+    // A socket waiting out its manager's backoff ignores connect(): close it and open again.
+    s.disconnect();
+    s.connect();
+  }
+
   function reconnectSoon(ms: number): void {
     if (retryConnectTimer !== null || disposed) return;
     retryConnectTimer = clock.setTimeout(
@@ -480,12 +519,15 @@ export function createSocketTransport(
     });
   }
 
+  let stopOnline = () => {};
+
   return {
     start(s) {
       if (disposed || sink) return;
       sink = s;
       setStatus('connecting');
       open();
+      stopOnline = (options.onOnline ?? browserOnline)(reconnectNow);
     },
     send(action) {
       const id = randomId();
@@ -501,8 +543,10 @@ export function createSocketTransport(
     dispose() {
       if (disposed) return;
       disposed = true;
+      held = null;
       for (const t of [syncTimer, gapTimer, retryConnectTimer])
         if (t !== null) clock.clearTimeout(t);
+      stopOnline();
       for (const p of actions.values()) {
         if (p.timer !== null) clock.clearTimeout(p.timer);
         p.reject(new Error('transport disposed before the server stored the action'));

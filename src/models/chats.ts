@@ -78,19 +78,21 @@ function stableReading(
   rules: ReadonlySignal<ChatRules>,
   now: ReadonlySignal<number>,
 ): ReadonlySignal<ChatReading | null> {
-  let last: { state: ChatState; rules: ChatRules; reading: ChatReading } | null = null;
+  let last: { state: ChatState; rules: ChatRules; reading: ChatReading; at: number } | null =
+    null;
   return computed(() => {
     const s = state.value;
     if (!s) return null;
     const r = rules.value;
     const t = now.value;
-    const same = last !== null && last.state === s && last.rules === r;
+    // `now` can move back (the server's clock corrected a fast local one): read again then.
+    const same = last !== null && last.state === s && last.rules === r && t >= last.at;
     // The engine says when the reading next changes: until then there is nothing to read.
     const due = last?.reading.nextChangeAt;
     if (same && (due === null || (due !== undefined && t < due))) return last!.reading;
     const next = read(s, r, t);
     if (same && sameButTime(last!.reading, next)) return last!.reading;
-    last = { state: s, rules: r, reading: next };
+    last = { state: s, rules: r, reading: next, at: t };
     return next;
   });
 }

@@ -155,6 +155,51 @@ describe('socket transport', () => {
     expect(t.duplicatesDropped()).toBe(0);
   });
 
+  it('reconnects at once when the network is back, instead of waiting out its backoff', async () => {
+    await server.ingest([started('c-1')]);
+    const port = server.port;
+    const sink = recorder();
+    let online: () => void = () => {};
+    const t = createSocketTransport(
+      {
+        url: server.url,
+        token: agent(),
+        // A long backoff, as after a while offline: without the signal it would wait 20 s.
+        ioOptions: {
+          transports: ['websocket'],
+          reconnectionDelay: 20_000,
+          reconnectionDelayMax: 20_000,
+          randomizationFactor: 0,
+        },
+        onOnline: (listener) => {
+          online = listener;
+          return () => {
+            online = () => {};
+          };
+        },
+      },
+      clockWithSkew(0),
+    );
+    open.push(t);
+    t.start(sink);
+    await waitFor(() => sink.got.length === 1);
+    await server.close();
+    await waitFor(() => sink.statuses.at(-1) === 'offline', 5000, 'offline');
+    server = await serve({ data: dir, rateLimit: false, port });
+    await server.ingest([message('c-1', 'm1', 3)]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.statuses.at(-1)).not.toBe('online');
+    const back = Date.now();
+    online();
+    await waitFor(() => sink.statuses.at(-1) === 'online', 3000, 'online again');
+    expect(Date.now() - back).toBeLessThan(3000);
+    await waitFor(() => sink.got.length === 2, 3000, 'the missed message');
+    expect(t.duplicatesDropped()).toBe(0);
+    t.dispose();
+    // After dispose the signal is released.
+    online();
+  });
+
   it('repairs a gap: a batch after a lost one is held, then a replay fills it', async () => {
     await server.ingest([started('c-1')]);
     const sink = recorder();

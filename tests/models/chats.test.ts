@@ -57,6 +57,20 @@ describe('chats model', () => {
     expect(h.store.chats.get('a')!.unread.value).toBe(0);
   });
 
+  it('reads again when now moves back (a fast local clock corrected by the server)', () => {
+    const h = harness();
+    h.feed(started('c-1', 0));
+    const state = () => h.store.chats.get('c-1')!.reading.value!.firstResponse.state;
+    // Five minutes fast: the chat looks breached...
+    h.clock.time += 300_000;
+    h.store.scheduler.refresh();
+    expect(state()).toBe('breached');
+    // ...until the corrected time comes in: 5 s after the start, nothing is due yet.
+    h.clock.time -= 295_000;
+    h.store.scheduler.refresh();
+    expect(state()).toBe('ok');
+  });
+
   it('shows no chat for events that start none', () => {
     const h = harness();
     h.feed({ type: 'chat.closed', chatId: 'ghost', at: 1 });
