@@ -78,8 +78,7 @@ function stableReading(
   rules: ReadonlySignal<ChatRules>,
   now: ReadonlySignal<number>,
 ): ReadonlySignal<ChatReading | null> {
-  let last: { state: ChatState; rules: ChatRules; reading: ChatReading; at: number } | null =
-    null;
+  let last: { state: ChatState; rules: ChatRules; reading: ChatReading; at: number } | null = null;
   return computed(() => {
     const s = state.value;
     if (!s) return null;
