@@ -299,7 +299,7 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
         return undefined;
       default:
         fail({
-          command: typeof command === 'string' ? command : String(command),
+          command: typeof command === 'string' ? command : textOf(command),
           field: 'command',
           message: 'unknown command; use init, event, events, focus, configure, on, off or destroy',
         });
@@ -311,7 +311,9 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
     try {
       return run(args);
     } catch (err) {
-      warn('unexpected error:', err);
+      // Even an argument that throws when read (a getter, a proxy) is an error event.
+      const command = typeof args[0] === 'string' ? args[0] : textOf(args[0]);
+      fail({ command, message: `could not be run: ${textOf(err)}` });
       return undefined;
     }
   };
@@ -330,6 +332,15 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
   calls.forEach((args, index) => {
     if (index !== firstInit && !isOn(args)) ChatPlaybook(...args);
   });
+}
+
+/** `value` as text for a message, even when it has no string form (a null-prototype object). */
+function textOf(value: unknown): string {
+  try {
+    return value instanceof Error ? value.message : String(value);
+  } catch {
+    return `(${typeof value})`;
+  }
 }
 
 function isEventName(value: unknown): value is EventName {

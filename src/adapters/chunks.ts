@@ -22,7 +22,7 @@ export function loadChunk<T>(url: string, key: symbol, doc: Document): Promise<T
   if (!pending) {
     pending = new Promise<unknown>((resolve, reject) => {
       const script = doc.createElement('script');
-      script.src = url;
+      script.src = trustedScriptUrl(url);
       script.async = true;
       script.onload = () => {
         if (registry[key] !== undefined) resolve(registry[key]);
@@ -36,6 +36,48 @@ export function loadChunk<T>(url: string, key: symbol, doc: Document): Promise<T
     loading.set(url, pending);
   }
   return pending as Promise<T>;
+}
+
+/** The widget's Trusted Types policy: the host allows it with `trusted-types chat-playbook`. */
+export const TRUSTED_TYPES_POLICY = 'chat-playbook';
+
+interface ScriptUrlPolicy {
+  createScriptURL(url: string): unknown;
+}
+
+/** Made on first use; null when the page has no Trusted Types or refused the policy name. */
+let policy: ScriptUrlPolicy | null | undefined;
+
+/**
+ * `url` as the page's Trusted Types require for a script or Worker (a TrustedScriptURL made
+ * by the widget's own policy, which passes only the widget's chunk files); the string itself
+ * where there are no Trusted Types, or where the page does not allow the policy.
+ */
+export function trustedScriptUrl(url: string): string {
+  if (policy === undefined) {
+    const tt = (
+      globalThis as {
+        trustedTypes?: {
+          createPolicy(name: string, rules: { createScriptURL(url: string): string }): unknown;
+        };
+      }
+    ).trustedTypes;
+    policy = null;
+    try {
+      policy = (tt?.createPolicy(TRUSTED_TYPES_POLICY, {
+        createScriptURL(value: string) {
+          const name = new URL(value).pathname.split('/').pop();
+          if (name !== SEARCH_CHUNK && name !== SOCKET_CHUNK) {
+            throw new TypeError(`${TRUSTED_TYPES_POLICY}: not a chunk of the widget: ${value}`);
+          }
+          return value;
+        },
+      }) ?? null) as ScriptUrlPolicy | null;
+    } catch {
+      // The page's `trusted-types` directive does not list the policy: the plain string it is.
+    }
+  }
+  return policy ? (policy.createScriptURL(url) as string) : url;
 }
 
 /** Registers what a chunk offers (called by the chunk's entry file). */

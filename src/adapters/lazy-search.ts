@@ -7,7 +7,7 @@ import type { SerializedIndex } from '../search/engine.ts';
 import type { SopLibrary } from '../search/types.ts';
 import { createWorkerSearch, WorkerLoadError } from '../search/worker-client.ts';
 import type { WorkerResponse } from '../search/worker-protocol.ts';
-import { loadChunk, SEARCH_KEY } from './chunks.ts';
+import { loadChunk, SEARCH_KEY, trustedScriptUrl } from './chunks.ts';
 import { type FileSourceFactory, SearchElsewhere } from './file-source.ts';
 import type { SourceFactory, Suggestion, SuggestionQuery, SuggestionSource } from './search.ts';
 
@@ -59,7 +59,7 @@ export function lazyFileSearch(url: string, doc: Document): FileSourceFactory {
     let worker: Worker | undefined;
     try {
       if (!canUseWorker(url, doc)) throw new Error('not allowed here');
-      worker = new Worker(url, { name: WORKER_NAME });
+      worker = new Worker(trustedScriptUrl(url), { name: WORKER_NAME });
       await started(worker);
     } catch (err) {
       worker?.terminate();
@@ -96,7 +96,7 @@ export function lazySearch(
     );
 
   const inWorker = (library: SopLibrary, prebuilt: unknown): Promise<Backend> => {
-    const worker = new Worker(url, { name: WORKER_NAME });
+    const worker = new Worker(trustedScriptUrl(url), { name: WORKER_NAME });
     const search = createWorkerSearch(
       worker,
       prebuilt === undefined

@@ -159,7 +159,15 @@ export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG
             message: `is ${phrase.length} characters, more than ${CONFIG_LIMITS.holdPhraseLength}`,
           });
         } else {
-          holdPhrases.push(normalizeForMatch(phrase.trim()));
+          // Kept lower-cased, which can lengthen it ('İ' becomes 'i̇'): measured as kept, so
+          // a configuration this returns always validates again (a widget re-checks pushes).
+          const kept = normalizeForMatch(phrase.trim());
+          if (kept.length > CONFIG_LIMITS.holdPhraseLength) {
+            errors.push({
+              field: `holdPhrases[${i}]`,
+              message: `is ${kept.length} characters once lower-cased, more than ${CONFIG_LIMITS.holdPhraseLength}`,
+            });
+          } else holdPhrases.push(kept);
         }
       });
     }
