@@ -28,11 +28,10 @@ import {
   type Obj,
   own,
   ownObject,
-  requiredHeader,
-  sameBytes,
   scalarText,
   valueAt,
 } from './payload.ts';
+import { requiredHeader, sameBytes } from './signature.ts';
 import {
   type AuthCheck,
   type Connector,

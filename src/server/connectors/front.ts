@@ -26,17 +26,15 @@ import {
   FieldError,
   fail,
   fieldReaders,
-  headerValue,
   limited,
   mappingOptions,
   type Obj,
   own,
-  requiredHeader,
-  sameBytes,
   scalarText,
   showingValue,
   valueAt,
 } from './payload.ts';
+import { headerValue, requiredHeader, sameBytes } from './signature.ts';
 import {
   type AuthCheck,
   type Connector,

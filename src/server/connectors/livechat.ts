@@ -32,10 +32,10 @@ import {
   mappingOptions,
   type Obj,
   own,
-  sameBytes,
   scalarText,
   showingValue,
 } from './payload.ts';
+import { sameBytes } from './signature.ts';
 import {
   type AuthCheck,
   type Connector,

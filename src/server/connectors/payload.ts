@@ -1,10 +1,10 @@
 // What the helpdesk connectors (chatwoot.ts, zendesk.ts, livechat.ts, front.ts) share: reading
 // untrusted JSON (a FieldError names the malformed field), fitting text to the protocol's
-// limits, reading a team's MappingOptions, and the pieces of a webhook's authenticity check.
+// limits and reading a team's MappingOptions. Pure (no Node modules): the sidebar apps run the
+// same mapping in the browser. The authenticity helpers are in signature.ts.
 // What differs per host stays in the host's file: its id and time formats, how it words a bad
 // value, which tierField / channelField forms it reads (`tag:`, `label:`, …), its header names,
 // its signing string and its staleness rule.
-import { timingSafeEqual } from 'node:crypto';
 import { isObject } from '../../core/guards.ts';
 import type { AuthCheck, MappingOptions, ProtocolEventObject, WebhookRequest } from './types.ts';
 
@@ -181,46 +181,4 @@ export function mappingOptions(options: unknown): MappingOptions {
   if (typeof tierField === 'string') out.tierField = tierField;
   if (typeof channelField === 'string') out.channelField = channelField;
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Authenticity
-
-export type Refusal = Extract<AuthCheck, { ok: false }>;
-
-/**
- * The value of a request header, `name` lower-case (Node's IncomingMessage). A list holding
- * one string counts as that string; null when the header was sent more than once; undefined
- * when it is absent (or the headers are not an object).
- */
-export function headerValue(request: WebhookRequest, name: string): string | undefined | null {
-  const value = own(request.headers, name);
-  if (typeof value === 'string') return value;
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  return value.length === 1 && typeof value[0] === 'string' ? value[0] : null;
-}
-
-/**
- * A header the check needs, as sent (untrimmed: some hosts sign it byte for byte), or the
- * refusal `missing <label> header` (absent or blank) / `<label> header sent more than once`.
- */
-export function requiredHeader(
-  request: WebhookRequest,
-  name: string,
-  label: string,
-): string | Refusal {
-  const value = headerValue(request, name);
-  if (value === null) return { ok: false, error: `${label} header sent more than once` };
-  if (value === undefined || value.trim() === '') {
-    return { ok: false, error: `missing ${label} header` };
-  }
-  return value;
-}
-
-/**
- * Whether a presented signature (or secret) is the expected one, compared in constant time;
- * different lengths are refused first (only the length can leak).
- */
-export function sameBytes(given: Uint8Array, expected: Uint8Array): boolean {
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -24,10 +24,9 @@ import {
   type Obj,
   own,
   ownObject,
-  requiredHeader,
-  sameBytes,
   valueAt,
 } from './payload.ts';
+import { requiredHeader, sameBytes } from './signature.ts';
 import {
   type AuthCheck,
   type Connector,
