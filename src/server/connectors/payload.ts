@@ -6,7 +6,7 @@
 // value, which tierField / channelField forms it reads (`tag:`, `label:`, …), its header names,
 // its signing string and its staleness rule.
 import { isObject } from '../../core/guards.ts';
-import type { AuthCheck, MappingOptions, ProtocolEventObject, WebhookRequest } from './types.ts';
+import type { MappingOptions, ProtocolEventObject } from './types.ts';
 
 export type Obj = Record<string, unknown>;
 
