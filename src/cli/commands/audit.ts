@@ -34,7 +34,6 @@ import {
   writeErr,
   writeOut,
 } from '../io.ts';
-import { readExports } from './audit-export.ts';
 import { formatAuditTable } from './audit-format.ts';
 
 const usage = `Usage: chat-playbook audit <transcript.jsonl|-> [--config thresholds.json] [--json] [--strict]
