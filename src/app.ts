@@ -143,7 +143,8 @@ export function createWidget(
 
   const local = createLocalTransport(a.clock);
   let transport: Transport = local;
-  if (opts.transport.kind === 'socket') {
+  if (opts.transport.kind === 'custom') transport = opts.transport.transport;
+  else if (opts.transport.kind === 'socket') {
     try {
       if (!a.socket) throw new Error('socket transport not available in this build');
       transport = a.socket(opts.transport, a.clock);

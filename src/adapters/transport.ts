@@ -30,6 +30,11 @@ export interface Transport {
   now(): number;
   dispose(): void;
   /**
+   * Where this transport's data belongs (a host adapter's helpdesk account, e.g.
+   * `zendesk:acme`): keeps what the widget stores per browser, such as picks, apart.
+   */
+  readonly scope?: string;
+  /**
    * The team-configuration calls of a server transport: absent on the local one, and on the
    * script-tag bundle's socket transport until its chunk has loaded.
    */

@@ -1,5 +1,6 @@
 // The `init` options of shared/spec/embed.md, checked at the widget's boundary. A bad option
 // is reported by field name and replaced by its default, so one typo never stops the widget.
+import type { Transport } from '../adapters/transport.ts';
 import { isObject } from '../core/guards.ts';
 
 import {
@@ -19,7 +20,16 @@ export type LibrarySpec =
   | { kind: 'url'; url: string }
   | { kind: 'object'; data: unknown };
 
-export type TransportSpec = { kind: 'local' } | { kind: 'socket'; url: string; token: string };
+export type TransportSpec =
+  | { kind: 'local' }
+  | { kind: 'socket'; url: string; token: string }
+  /** A Transport object of the host's (a helpdesk app's adapter: src/adapters/hosts). */
+  | { kind: 'custom'; transport: Transport };
+
+/** A Transport object: what a host adapter passes as `transport`. */
+function isTransport(value: Record<string, unknown>): value is Record<string, unknown> & Transport {
+  return ['start', 'send', 'now', 'dispose'].every((key) => typeof value[key] === 'function');
+}
 
 export interface WidgetOptions {
   agent: { id?: string; name?: string };
@@ -110,7 +120,8 @@ export function validateOptions(input: unknown): {
   }
 
   if (transport !== undefined && transport !== 'local') {
-    if (!isObject(transport)) fail('transport', "must be 'local' or { url, token }");
+    if (!isObject(transport)) fail('transport', "must be 'local', { url, token } or a Transport");
+    else if (isTransport(transport)) options.transport = { kind: 'custom', transport };
     else if (!isText(transport.url)) fail('transport.url', 'must be a non-empty URL');
     else if (!isText(transport.token)) fail('transport.token', 'must be a non-empty string');
     else options.transport = { kind: 'socket', url: transport.url, token: transport.token };

@@ -3,7 +3,9 @@
 // between page loads, fed to every new search source, and each new pick taught to the current
 // one exactly once, so the ranking the team taught it survives a reload (issue: learning from
 // the team).
+
 import type { KeyValueStore } from '../adapters/storage.ts';
+import type { TransportSpec } from './options.ts';
 
 export interface Pick {
   /** Made when picked (random): a pick that comes back from the server is known by it. */
@@ -84,9 +86,10 @@ export function createPicks(
 }
 
 /** Picks are the team's: the token's `team` claim on the socket transport, else `local`. */
-export function picksKey(transport: { kind: 'local' } | { kind: 'socket'; token: string }): string {
+export function picksKey(transport: TransportSpec): string {
   let team = 'local';
-  if (transport.kind === 'socket') {
+  if (transport.kind === 'custom') team = `host:${transport.transport.scope ?? 'default'}`;
+  else if (transport.kind === 'socket') {
     try {
       const claims = JSON.parse(
         atob(transport.token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),

@@ -36,6 +36,17 @@ describe('init options', () => {
     expect(options.config.maxGapS).toBe(120);
   });
 
+  it('takes a Transport object (a host adapter) as the transport', () => {
+    const transport = { start() {}, send: () => Promise.resolve(), now: () => 0, dispose() {} };
+    const { options, errors } = validateOptions({ transport });
+    expect(errors).toEqual([]);
+    expect(options.transport).toEqual({ kind: 'custom', transport });
+    // Half a transport is neither: the field is named.
+    expect(validateOptions({ transport: { start() {} } }).errors.map((e) => e.field)).toEqual([
+      'transport.url',
+    ]);
+  });
+
   it('recognises the socket transport and warns about unknown options', () => {
     const { options, warnings } = validateOptions({
       transport: { url: 'https://s', token: 't' },

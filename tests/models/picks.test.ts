@@ -66,11 +66,19 @@ describe('picks', () => {
     const claims = Buffer.from(JSON.stringify({ team: 'north', role: 'agent' })).toString(
       'base64url',
     );
-    expect(picksKey({ kind: 'socket', token: `h.${claims}.s` })).toBe(
+    expect(picksKey({ kind: 'socket', url: 'https://s', token: `h.${claims}.s` })).toBe(
       'chat-playbook:picks:team:north',
     );
     expect(picksKey({ kind: 'local' })).toBe('chat-playbook:picks:local');
-    expect(picksKey({ kind: 'socket', token: 'garbage' })).toBe('chat-playbook:picks:socket');
+    expect(picksKey({ kind: 'socket', url: 'https://s', token: 'garbage' })).toBe(
+      'chat-playbook:picks:socket',
+    );
+    // A host adapter's picks stay with its helpdesk account.
+    const host = { start() {}, send: () => Promise.resolve(), now: () => 0, dispose() {} };
+    expect(picksKey({ kind: 'custom', transport: { ...host, scope: 'zendesk:acme' } })).toBe(
+      'chat-playbook:picks:host:zendesk:acme',
+    );
+    expect(picksKey({ kind: 'custom', transport: host })).toBe('chat-playbook:picks:host:default');
   });
 });
 
