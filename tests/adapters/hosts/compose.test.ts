@@ -6,7 +6,7 @@ import { withServer } from '../../../src/adapters/hosts/compose.ts';
 import type { HostAdapter } from '../../../src/adapters/hosts/types.ts';
 import { createSocketTransport } from '../../../src/adapters/socket-transport.ts';
 import type { TransportSink } from '../../../src/adapters/transport.ts';
-import { type ChatEvent, validateEvent } from '../../../src/core/index.ts';
+import { type ChatEvent, type PlaybookEvent, validateEvent } from '../../../src/core/index.ts';
 import type { RunningServer } from '../../../src/server/index.ts';
 import { serve, waitFor } from '../../server/helpers.ts';
 
@@ -74,7 +74,7 @@ describe('withServer', () => {
         at: Date.now(),
         item: 'history',
         checked: true,
-      }),
+      }) as PlaybookEvent,
     );
     expect(host.send).not.toHaveBeenCalled();
     await waitFor(() => got.some((e) => e.type === 'playbook.check'), 5000, 'the tick back');
