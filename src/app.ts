@@ -182,6 +182,9 @@ export function createWidget(
       configure(input);
       store?.settings.refresh();
     },
+    error: (message) => {
+      if (!destroyed) fail(message);
+    },
   });
 
   const removeStyles = adoptStyles(root);

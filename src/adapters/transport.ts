@@ -18,6 +18,8 @@ export interface TransportSink {
   status(status: TransportStatus): void;
   /** A team configuration pushed by the server (validated by the widget like `configure`). */
   config(config: unknown): void;
+  /** A problem the host page should hear of (the widget's `error` event), e.g. a bad message. */
+  error?(message: string): void;
 }
 
 /** What the widget sends: the agent's ticks, notes and inserted replies as playbook events. */

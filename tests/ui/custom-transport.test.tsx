@@ -74,4 +74,23 @@ describe('a host adapter as the transport', () => {
     w.widget.destroy();
     expect(host.transport.dispose).toHaveBeenCalledTimes(1);
   });
+
+  it('passes the transport’s problems to the host page as error events', async () => {
+    const host = hostTransport(0);
+    let sink: TransportSink | null = null;
+    const start = host.transport.start;
+    host.transport.start = (s: TransportSink) => {
+      sink = s;
+      start(s);
+    };
+    const w = await mount({ transport: host.transport });
+    (sink as TransportSink | null)?.error?.(
+      'bridge: a message from https://evil.example was ignored',
+    );
+    await flush();
+    expect(w.events.error).toEqual([
+      { message: 'bridge: a message from https://evil.example was ignored' },
+    ]);
+    w.widget.destroy();
+  });
 });
