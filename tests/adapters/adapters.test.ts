@@ -63,10 +63,47 @@ describe('browser clock', () => {
 
 describe('clipboard', () => {
   it('rejects when the browser has no clipboard, so the widget can say so', async () => {
-    await expect(browserClipboard({} as Navigator).writeText('x')).rejects.toThrow(/not available/);
+    await expect(browserClipboard({} as Navigator, undefined).writeText('x')).rejects.toThrow(
+      /not available/,
+    );
     const writeText = vi.fn(() => Promise.resolve());
     await browserClipboard({ clipboard: { writeText } } as unknown as Navigator).writeText('hi');
     expect(writeText).toHaveBeenCalledWith('hi');
+  });
+
+  it('falls back to the copy command where the Clipboard API is refused (a cross-origin frame)', async () => {
+    const copied: string[] = [];
+    const fields: Array<{ value: string; removed: boolean }> = [];
+    const doc = {
+      body: { append: (f: { value: string }) => fields.push(f as never) },
+      activeElement: null,
+      createElement: () => {
+        const f = {
+          value: '',
+          removed: false,
+          className: '',
+          setAttribute() {},
+          select() {},
+          remove() {
+            f.removed = true;
+          },
+        };
+        return f;
+      },
+      execCommand: (name: string) => {
+        copied.push(`${name}:${fields.at(-1)?.value}`);
+        return true;
+      },
+    } as unknown as Document;
+    const refused = vi.fn(() => Promise.reject(new DOMException('denied', 'NotAllowedError')));
+    const nav = { clipboard: { writeText: refused } } as unknown as Navigator;
+    await browserClipboard(nav, doc).writeText('Hi Dana');
+    expect(refused).toHaveBeenCalled();
+    expect(copied).toEqual(['copy:Hi Dana']);
+    expect(fields.every((f) => f.removed)).toBe(true);
+    // Both refused: the widget is told, and shows the reply to copy by hand.
+    const none = { ...doc, execCommand: () => false } as unknown as Document;
+    await expect(browserClipboard(nav, none).writeText('x')).rejects.toThrow(/denied/);
   });
 });
 
