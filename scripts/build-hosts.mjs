@@ -117,10 +117,7 @@ for (const host of hosts) {
   // A host may declare what its page needs beyond its own files (e.g. an SDK origin).
   const metaFile = join(ENTRIES, `${host}-app.json`);
   const meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : {};
-  writeFileSync(
-    join(out, 'index.html'),
-    page(meta.title ?? 'Chat Playbook', hostCsp(meta.csp)),
-  );
+  writeFileSync(join(out, 'index.html'), page(meta.title ?? 'Chat Playbook', hostCsp(meta.csp)));
   writeFileSync(join(out, 'stub.js'), STUB);
   copyFileSync(join(ROOT, 'hosts/app.css'), join(out, 'app.css'));
   for (const file of WIDGET_FILES) copyFileSync(join(DIST, file), join(out, file));
