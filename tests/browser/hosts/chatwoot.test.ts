@@ -18,7 +18,7 @@
 // Three origins: Chatwoot (parent), the app (another server), and a stranger (localhost).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
   assertBuilt,
@@ -28,6 +28,7 @@ import {
   type Watched,
   watch,
 } from '../support/browser.ts';
+import { bestSuggestion, chooseReturnLabel, expectFilled, waitInApp } from '../support/host-app.ts';
 import { DIST, startServer, type TestServer } from '../support/server.ts';
 
 const FRAME_ID = 'dashboard-app--frame-0-0';
@@ -128,24 +129,6 @@ async function clock(frame: Frame, chatId: string, name: 'firstResponse' | 'gap'
       };
     },
     [chatId, name] as const,
-  );
-}
-
-/** The sopId of the widget's best suggestion for the focused chat, if any. */
-function bestSuggestion(frame: Frame): Promise<string | null | undefined> {
-  return frame.evaluate(() =>
-    document
-      .querySelector('#playbook')
-      ?.shadowRoot?.querySelector('[data-cp-suggestion]')
-      ?.getAttribute('data-cp-suggestion'),
-  );
-}
-
-async function waitInApp(frame: Frame, selector: string, timeout = 10_000): Promise<void> {
-  await frame.waitForFunction(
-    (sel) => Boolean(document.querySelector('#playbook')?.shadowRoot?.querySelector(sel)),
-    selector,
-    { timeout },
   );
 }
 
@@ -453,25 +436,3 @@ describeBrowser(
     });
   },
 );
-
-/** Chooses "Return label sent" of CS-PR-001 and completes its two fill-ins by keyboard. */
-async function chooseReturnLabel(widget: ReturnType<FrameLocator['locator']>): Promise<void> {
-  await widget
-    .locator('[data-cp-suggestion="CS-PR-001"] [data-cp-reply="r-label-sent"]')
-    .first()
-    .click();
-  const form = widget.locator('[data-cp-fill="r-label-sent"]');
-  await form.waitFor();
-  await form.locator('input[data-cp-field="rmaNumber"]').pressSequentially('RMA-2047');
-  const url = form.locator('input[data-cp-field="returnLabelUrl"]');
-  await url.pressSequentially('https://returns.example/RMA-2047');
-  await url.press('Enter');
-}
-
-/** The reply as the customer will read it: every fill-in completed. */
-function expectFilled(text: string): void {
-  expect(text).toMatch(/^All set! Your return number is RMA-2047 /);
-  expect(text).toContain('https://returns.example/RMA-2047');
-  expect(text).toContain('Please write RMA-2047 on the outside of the parcel');
-  expect(text).not.toMatch(/[{}]/);
-}
