@@ -3,12 +3,14 @@
 // arrive in processing order (at, then arrival) and de-duplicated: timeline.ts sees to that.
 import {
   asksAnythingElse,
+  carriesReply,
   escalationLanguage,
   isClosingWithReference,
   isHoldText,
   keyWords,
   promisesTime,
   rememberWords,
+  replyWords,
   sharesKeyWords,
 } from './detect.ts';
 import type { ChatEvent, ChatStartedEvent, ChatState, MessageEvent } from './types.ts';
@@ -45,6 +47,7 @@ function newChat(chatId: string, at: number): ChatState {
     recentCustomerWords: '',
     detected: {},
     snippet: null,
+    insertedReplies: [],
     manual: {},
     notes: [],
     escalations: [],
@@ -76,6 +79,7 @@ function cloneState(s: ChatState): ChatState {
     recentCustomerWords: s.recentCustomerWords,
     detected: s.detected,
     snippet: s.snippet,
+    insertedReplies: s.insertedReplies,
     manual: s.manual,
     notes: s.notes,
     escalations: s.escalations,
@@ -163,8 +167,21 @@ function applyMessage(
     changed = true;
   }
   if (changed) next.detected = detected;
+  // `snippet` ticks when a sent message carries a reply inserted earlier, edits allowed.
+  if (!base.snippet && base.insertedReplies.length > 0) {
+    const carried = base.insertedReplies.findLast(
+      (r) => r.words === null || carriesReply(event.text, r.words),
+    );
+    if (carried) {
+      next.snippet = { at: event.at, sopId: carried.sopId, replyId: carried.replyId };
+      next.insertedReplies = [];
+    }
+  }
   return next;
 }
+
+/** Inserted replies remembered until one is sent (the newest few). */
+const INSERTED_REPLIES_LIMIT = 5;
 
 /**
  * Applies one event. Returns undefined when the event concerns no chat yet and starts none
@@ -208,9 +225,16 @@ export function reduce(
       return next;
     }
     case 'playbook.reply': {
+      // Inserting alone ticks nothing: the reply waits for the message that carries it.
       if (!state || !event.filled || state.snippet) return state;
       const next = cloneState(state);
-      next.snippet = { at: event.at, sopId: event.sopId, replyId: event.replyId };
+      const inserted = {
+        at: event.at,
+        sopId: event.sopId,
+        replyId: event.replyId,
+        words: event.text === undefined ? null : replyWords(event.text),
+      };
+      next.insertedReplies = [...state.insertedReplies, inserted].slice(-INSERTED_REPLIES_LIMIT);
       return next;
     }
   }

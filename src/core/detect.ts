@@ -154,6 +154,30 @@ export function rememberWords(recent: string, words: readonly string[], limit: n
   return joined.slice(0, joined.lastIndexOf(' ', limit) + 1);
 }
 
+/** How much of an inserted reply's key words a sent message must keep to carry it. */
+export const CARRIES_REPLY_SHARE = 0.6;
+/** The reply's key words kept for that comparison (a long reply is judged by its first ones). */
+const REPLY_WORDS_LIMIT = 40;
+
+/** An inserted reply's key words, ` word word … `, for `carriesReply`. */
+export function replyWords(text: string): string {
+  const words = keyWords(text).slice(0, REPLY_WORDS_LIMIT);
+  return words.length === 0 ? '' : ` ${words.join(' ')} `;
+}
+
+/**
+ * Whether a sent message carries an inserted reply, allowing the agent's edits: it keeps at
+ * least 60% of the reply's key words (a reply with none is carried by any message).
+ */
+export function carriesReply(messageText: string, words: string): boolean {
+  const wanted = words.split(' ').filter((w) => w !== '');
+  if (wanted.length === 0) return true;
+  const sent = new Set(keyWords(messageText));
+  let kept = 0;
+  for (const word of wanted) if (sent.has(word)) kept += 1;
+  return kept / wanted.length >= CARRIES_REPLY_SHARE;
+}
+
 /** The agent restates when their message shares at least two key words with the customer's. */
 export function sharesKeyWords(agentText: string, recentCustomerWords: string): boolean {
   if (recentCustomerWords === '') return false;

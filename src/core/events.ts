@@ -191,6 +191,8 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
         replyId: requiredString(obj, 'replyId'),
         filled: optionalBoolean(obj, 'filled') ?? fail('filled', 'must be true or false'),
       };
+      const text = optionalString(obj, 'text');
+      if (text !== undefined) event.text = text;
       const by = optionalString(obj, 'by');
       if (by !== undefined) event.by = by;
       return event;

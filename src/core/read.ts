@@ -162,6 +162,9 @@ function autoTick(state: ChatState, rules: ChatRules, id: string): number | null
     }
     case 'snippet':
       return state.snippet?.at ?? null;
+    // A note added in the widget logs the interaction (protocol.md checklist).
+    case 'log':
+      return state.notes[0]?.at ?? null;
     case 'expectations':
       return state.detected.expectations?.at ?? null;
     case 'anything-else':

@@ -70,6 +70,8 @@ export interface ReplyUsedEvent {
   replyId: string;
   /** True when every fill-in field was completed before insertion. */
   filled: boolean;
+  /** The reply's text as inserted (after filling): the sent message must carry it. */
+  text?: string;
   by?: string;
 }
 
@@ -189,7 +191,18 @@ export interface ChatState {
     anythingElse?: Detection;
     close?: Detection;
   }>;
+  /** When a sent public agent message first carried a reply inserted from the widget. */
   snippet: { at: number; sopId: string; replyId: string } | null;
+  /**
+   * Replies inserted (filled) but not yet seen sent, newest last: `words` are the filled
+   * text's key words (`replyWords`), null for an insert recorded without its text.
+   */
+  insertedReplies: ReadonlyArray<{
+    at: number;
+    sopId: string;
+    replyId: string;
+    words: string | null;
+  }>;
   manual: Readonly<Record<string, ManualMark>>;
   notes: ReadonlyArray<Note>;
   /** Word-based escalation hits (manager / legal / safety), first of each kind. */

@@ -113,6 +113,8 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
       sopId,
       replyId: reply.id,
       filled: true,
+      // The sent message must carry this text (edits allowed) to tick `snippet`.
+      text: text.slice(0, 20_000),
     });
     if (problem) deps.onError(problem);
     const customerText = deps.chats

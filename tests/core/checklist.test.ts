@@ -242,25 +242,56 @@ describe('restate: manual, or suggested when the agent shares key words with the
   });
 });
 
-describe('snippet: automatically when a library reply is inserted with its fields filled', () => {
-  it('a filled reply ticks it', () => {
-    const e = item([...opened, reply('c', 20, 'sop-refund', 'r1', true)], 'snippet');
-    expect(e).toMatchObject({ checked: true, source: 'auto', at: S + 20_000 });
+describe('snippet: when a sent message carries a reply inserted from the widget', () => {
+  const REFUND =
+    'Thanks Dana, I have refunded the shipping fee to your card: it shows within 5 working days.';
+
+  it('inserting alone ticks nothing; the message that carries it ticks it at its time', () => {
+    const inserted = [...opened, reply('c', 20, 'sop-refund', 'r1', true, REFUND)];
+    expect(item(inserted, 'snippet').checked).toBe(false);
+    const e = item([...inserted, agent('c', 'a1', 31, REFUND)], 'snippet');
+    expect(e).toMatchObject({ checked: true, source: 'auto', at: S + 31_000 });
   });
 
-  it('an unfilled reply does not; a later filled one does', () => {
-    expect(item([...opened, reply('c', 20, 'sop-refund', 'r1', false)], 'snippet').checked).toBe(
-      false,
-    );
+  it('allows the agent’s edits, but not a message that does not carry the reply', () => {
+    const inserted = [...opened, reply('c', 20, 'sop-refund', 'r1', true, REFUND)];
+    const edited =
+      'Hi Dana! I have refunded the shipping fee to your Visa card; it shows within 5 working days at most.';
+    expect(item([...inserted, agent('c', 'a1', 31, edited)], 'snippet').checked).toBe(true);
+    const other = 'Let me check that with our billing team.';
+    expect(item([...inserted, agent('c', 'a1', 31, other)], 'snippet').checked).toBe(false);
+    // An internal note carrying the reply is not sent to the customer.
+    const internal = agent('c', 'a1', 31, REFUND, { internal: true });
+    expect(item([...inserted, internal], 'snippet').checked).toBe(false);
+  });
+
+  it('an unfilled insert does not count; a message sent before the insert does not either', () => {
+    const unfilled = [...opened, reply('c', 20, 'sop-refund', 'r1', false, REFUND)];
+    expect(item([...unfilled, agent('c', 'a1', 31, REFUND)], 'snippet').checked).toBe(false);
+    const before = [
+      ...opened,
+      agent('c', 'a1', 15, REFUND),
+      reply('c', 20, 'sop-refund', 'r1', true, REFUND),
+    ];
+    expect(item(before, 'snippet').checked).toBe(false);
+  });
+
+  it('an insert recorded without its text (older widgets) counts with the next public message', () => {
     const e = item(
-      [
-        ...opened,
-        reply('c', 20, 'sop-refund', 'r1', false),
-        reply('c', 25, 'sop-refund', 'r1', true),
-      ],
+      [...opened, reply('c', 20, 'sop-refund', 'r1', true), agent('c', 'a1', 25, 'Hi Dana')],
       'snippet',
     );
     expect(e).toMatchObject({ checked: true, at: S + 25_000 });
+  });
+});
+
+describe('log: automatically when a note is added in the widget', () => {
+  it('the first note ticks it at its time; the agent may still untick it', () => {
+    expect(item(opened, 'log').checked).toBe(false);
+    const noted = [...opened, note('c', 40, 'refunded shipping; follow up Friday')];
+    expect(item(noted, 'log')).toMatchObject({ checked: true, source: 'auto', at: S + 40_000 });
+    const unticked = [...noted, check('c', 50, 'log', false)];
+    expect(item(unticked, 'log')).toMatchObject({ checked: false, source: 'manual' });
   });
 });
 

@@ -406,13 +406,14 @@ describeBrowser('e2e journeys (live demo: server + pages + widget)', { timeout: 
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 2_000 })
       .toBe('composer');
-    // protocol.md: "inserting alone ticks nothing" for `snippet`. Recorded, see the report.
+    // protocol.md: "inserting alone ticks nothing" for `snippet`: it ticks when sent.
     let snippetBeforeSend = false;
     for (let i = 0; i < 8 && !snippetBeforeSend; i += 1) {
       await page.waitForTimeout(100);
       snippetBeforeSend = await checked(page, 'snippet');
     }
     figures.snippetTickedOnInsertBeforeSend = snippetBeforeSend;
+    expect(snippetBeforeSend).toBe(false);
     const agentMessages = () => page.locator('.msg-agent').count();
     const sentBefore = await agentMessages();
     await page.keyboard.press('Enter');

@@ -179,8 +179,11 @@ export function reply(
   sopId: string,
   replyId: string,
   filled: boolean,
+  text?: string,
 ): ChatEvent {
-  return toEvent({ type: 'playbook.reply', chatId, at: iso(t), sopId, replyId, filled });
+  const raw: Raw = { type: 'playbook.reply', chatId, at: iso(t), sopId, replyId, filled };
+  if (text !== undefined) raw.text = text;
+  return toEvent(raw);
 }
 
 // ---------------------------------------------------------------------------

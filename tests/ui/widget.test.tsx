@@ -267,7 +267,17 @@ describe('widget: suggestions and replies', () => {
       },
     ]);
     expect(w.clipboard.writeText).not.toHaveBeenCalled();
-    // playbook.reply {filled: true} ticks `snippet`, and the search learns from the pick.
+    // Inserting alone ticks nothing (protocol.md); the search learns from the pick at once.
+    expect(w.$('[data-cp-check="snippet"]')!.getAttribute('aria-checked')).toBe('false');
+    // The agent edits it a little and sends it: the message carries the reply, `snippet` ticks.
+    await w.push({
+      type: 'message',
+      chatId: 'c-1',
+      id: 'a-9',
+      at: 40,
+      author: 'agent',
+      text: 'Thanks Dana! Could you share your order number, please? I will have an answer within 10 minutes.',
+    });
     expect(w.$('[data-cp-check="snippet"]')!.getAttribute('aria-checked')).toBe('true');
     expect(w.sources[0]!.learned).toEqual([
       { text: 'my order has not arrived', sopId: 'CS-SH-001' },
