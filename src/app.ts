@@ -19,7 +19,13 @@ import { App, onWidgetKeyDown } from './ui/App.tsx';
 import { adoptStyles } from './ui/styles.ts';
 
 export type { WidgetAdapters } from './adapters/index.ts';
-export type { ClockPayload, ErrorPayload, ReadyPayload, ReplyPayload } from './models/emitter.ts';
+export type {
+  ClockPayload,
+  ErrorPayload,
+  OpenPayload,
+  ReadyPayload,
+  ReplyPayload,
+} from './models/emitter.ts';
 
 export interface WidgetHandle {
   /** One protocol event (validated; bad → 'error' event naming the field). */
@@ -29,8 +35,11 @@ export interface WidgetHandle {
   focus(chatId: string): void;
   /** Validated; invalid → 'error', old config kept. */
   configure(thresholds: unknown): void;
-  // biome-ignore lint/suspicious/noExplicitAny: host handlers receive plain payloads
-  on(name: 'ready' | 'error' | 'reply' | 'clock', handler: (payload: any) => void): () => void;
+  on(
+    name: 'ready' | 'error' | 'reply' | 'clock' | 'open',
+    // biome-ignore lint/suspicious/noExplicitAny: host handlers receive plain payloads
+    handler: (payload: any) => void,
+  ): () => void;
   /** Unmount, stop timers, remove listeners; idempotent. */
   destroy(): void;
 }
@@ -159,6 +168,7 @@ export function createWidget(
     transport,
     onClock: (payload) => !destroyed && emitter.emit('clock', payload),
     emitReply: (payload) => !destroyed && emitter.emit('reply', payload),
+    emitOpen: (payload) => !destroyed && emitter.emit('open', payload),
     onError: fail,
   });
   store = mounted;

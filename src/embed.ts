@@ -10,7 +10,7 @@ import { lazySocketTransport } from './adapters/lazy-socket.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 import { isObject } from './core/guards.ts';
 
-type EventName = 'ready' | 'error' | 'reply' | 'clock';
+type EventName = 'ready' | 'error' | 'reply' | 'clock' | 'open';
 // biome-ignore lint/suspicious/noExplicitAny: payloads are plain data for the host page
 type Handler = (payload: any) => void;
 
@@ -29,7 +29,7 @@ interface CommandFunction {
   version?: string;
 }
 
-const EVENT_NAMES: readonly EventName[] = ['ready', 'error', 'reply', 'clock'];
+const EVENT_NAMES: readonly EventName[] = ['ready', 'error', 'reply', 'clock', 'open'];
 const VERSION = '1';
 
 /** Commands held until `init` (or while its target is awaited) before they are dropped. */

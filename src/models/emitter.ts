@@ -1,13 +1,18 @@
-// The widget's events for the host: ready, error, reply, clock. A handler that throws is
+// The widget's events for the host: ready, error, reply, clock, open. A handler that throws is
 // logged and never breaks the widget or the other handlers.
 
-export type WidgetEventName = 'ready' | 'error' | 'reply' | 'clock';
+export type WidgetEventName = 'ready' | 'error' | 'reply' | 'clock' | 'open';
 
 export interface ReplyPayload {
   chatId: string;
   sopId: string;
   replyId: string;
   text: string;
+}
+
+/** The agent picked a chat in the widget's list: the host opens it and answers with `focus`. */
+export interface OpenPayload {
+  chatId: string;
 }
 
 export interface ClockPayload {
@@ -35,7 +40,7 @@ export interface Emitter {
   clear(): void;
 }
 
-export const EVENT_NAMES: readonly WidgetEventName[] = ['ready', 'error', 'reply', 'clock'];
+export const EVENT_NAMES: readonly WidgetEventName[] = ['ready', 'error', 'reply', 'clock', 'open'];
 
 export function createEmitter(warn: (message: string) => void): Emitter {
   // Each subscription is its own wrapper: the same function registered twice is two

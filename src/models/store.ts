@@ -8,7 +8,7 @@ import { type AttentionModel, createAttention } from './attention.ts';
 import { type ChatModel, type ChatsModel, createChats } from './chats.ts';
 import { BUILTIN_SOP_ID, type CommandsModel, createCommands } from './commands.ts';
 import { type ConfigModel, createConfigModel } from './config.ts';
-import type { ClockPayload, ReplyPayload } from './emitter.ts';
+import type { ClockPayload, OpenPayload, ReplyPayload } from './emitter.ts';
 import { createLibraryModel, type LibraryModel } from './library.ts';
 import type { WidgetOptions } from './options.ts';
 import { createPicks, picksKey } from './picks.ts';
@@ -42,6 +42,12 @@ export interface Store {
   /** The reply offered when the customer has been waiting too long. */
   readonly expectationsReply: ReadonlySignal<OfferedReply>;
   focus(chatId: string): void;
+  /**
+   * The agent picked a chat in the list: the host is asked to open it (`open`) and answers
+   * with `focus`, so the sidebar and the helpdesk never show different chats; without a host
+   * handler the widget shows it itself.
+   */
+  openChat(chatId: string): void;
   /** Fills in a reply for the chat on screen. */
   chooseReply(sopId: string, reply: SopReply): void;
   dispose(): void;
@@ -53,6 +59,8 @@ export interface StoreDeps {
   transport: Transport;
   onClock: (payload: ClockPayload) => void;
   emitReply: (payload: ReplyPayload) => boolean;
+  /** Fires the host's 'open' handlers; false when there are none. */
+  emitOpen?: (payload: OpenPayload) => boolean;
   onError: (message: string) => void;
 }
 
@@ -110,7 +118,7 @@ export function createStore(deps: StoreDeps): Store {
     onClock: deps.onClock,
   });
 
-  return {
+  const store: Store = {
     options,
     hour: computed(() => Math.floor(scheduler.now.value / 3_600_000) * 3_600_000),
     scheduler,
@@ -142,6 +150,9 @@ export function createStore(deps: StoreDeps): Store {
       requestedFocus.value = chatId;
       chats.markRead(chatId);
     },
+    openChat(chatId) {
+      if (!deps.emitOpen?.({ chatId })) store.focus(chatId);
+    },
     chooseReply(sopId, reply) {
       const chat = focused.peek();
       if (chat) commands.chooseReply(chat.id, sopId, reply);
@@ -157,4 +168,5 @@ export function createStore(deps: StoreDeps): Store {
       chats.dispose();
     },
   };
+  return store;
 }

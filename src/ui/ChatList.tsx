@@ -15,7 +15,7 @@ function ChatRow({ chat, focused }: { chat: ChatModel; focused: boolean }) {
       <button
         type="button"
         aria-current={focused || undefined}
-        onClick={() => store.focus(chat.id)}
+        onClick={() => store.openChat(chat.id)}
       >
         <span class="cp-name">{chatName(state, chat.id)}</span>
         {tier && <span class="cp-tier">{tier}</span>}

@@ -173,6 +173,12 @@ describe('embed queue', () => {
     expect(reply).toHaveBeenCalledWith({ text: 'hi' });
     off();
     expect(widget.handlers.get('reply')?.size ?? 0).toBe(0);
+    // `open` likewise: subscribed only while the host listens (else the widget focuses itself).
+    expect(widget.handlers.get('open')?.size ?? 0).toBe(0);
+    const open = vi.fn();
+    cp('on', 'open', open);
+    widget.emit('open', { chatId: 'c-2' });
+    expect(open).toHaveBeenCalledWith({ chatId: 'c-2' });
   });
 
   it('a throwing handler does not stop the others or reach the page', async () => {

@@ -124,6 +124,24 @@ describe('widget: mounting and the DOM contract', () => {
     expect(w.$('[data-cp-chat="b"] .cp-unread')).toBeNull();
     w.widget.destroy();
   });
+
+  it('asks a listening host to open a picked chat, and shows it once the host focuses it', async () => {
+    const w = await mount();
+    const opened: unknown[] = [];
+    w.widget.on('open', (p) => opened.push(p));
+    await w.push(started('a', 0), started('b', 0));
+    const focusedChat = () => w.$('[data-cp-focused]')?.getAttribute('data-cp-chat');
+    expect(focusedChat()).toBe('a');
+    fireEvent.click(w.$('[data-cp-chat="b"] button')!);
+    await flush();
+    // embed.md: the host opens that conversation and answers with focus.
+    expect(opened).toEqual([{ chatId: 'b' }]);
+    expect(focusedChat()).toBe('a');
+    w.widget.focus('b');
+    await flush();
+    expect(focusedChat()).toBe('b');
+    w.widget.destroy();
+  });
 });
 
 describe('widget: checklist', () => {

@@ -140,6 +140,10 @@ export async function bootHostApp(
       );
     });
   }
+  if (adapter.openChat) {
+    const open = adapter.openChat.bind(adapter);
+    command('on', 'open', (payload: { chatId: string }) => open(payload.chatId));
+  }
   adapter.onFocus((chatId) => command('focus', chatId));
   if (context.chatId) command('focus', context.chatId);
   return { state: 'docked', context };

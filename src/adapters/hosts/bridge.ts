@@ -705,6 +705,11 @@ export function createBridgeAdapter(deps: BridgeDeps): BridgeAdapter {
       return 'inserted';
     },
 
+    openChat(chatId: string) {
+      // The host page opens that conversation and answers with `focus` (or does not).
+      post({ type: 'open', chatId });
+    },
+
     dispose() {
       if (disposed) return;
       disposed = true;

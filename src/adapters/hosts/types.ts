@@ -76,4 +76,10 @@ export interface HostAdapter extends Transport {
    * draft); absent where the host has no composer call (Chatwoot), so the widget copies it.
    */
   insertReply?(reply: { chatId: string; text: string }): Promise<InsertResult>;
+  /**
+   * Asks the host to open a conversation the agent picked in the widget's list (the widget's
+   * `open` event); the host answers by switching, which comes back through `onFocus`. Absent
+   * where the host has no such call: the widget then shows the chat itself.
+   */
+  openChat?(chatId: string): void;
 }

@@ -38,6 +38,7 @@ function setup(connect: () => Promise<HostContext>, insert = true) {
     send: () => Promise.resolve(),
     now: () => Date.now(),
     dispose: vi.fn(),
+    openChat: vi.fn(),
     ...(insert
       ? {
           insertReply: async (reply: { chatId: string; text: string }) => {
@@ -73,6 +74,9 @@ describe('bootHostApp', () => {
     // The host switches conversation: the widget follows.
     s.focus[0]!('testdesk-8');
     expect(s.calls.at(-1)).toEqual(['focus', 'testdesk-8']);
+    // A chat picked in the widget's list: the host is asked to open it.
+    s.handlers.open!({ chatId: 'testdesk-9' });
+    expect(s.adapter.openChat).toHaveBeenCalledWith('testdesk-9');
     // A chosen reply goes to the host's composer.
     s.handlers.reply!({ chatId: 'testdesk-8', text: 'Hi Dana' });
     await Promise.resolve();

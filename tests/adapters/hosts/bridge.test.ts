@@ -340,6 +340,15 @@ describe('createBridgeAdapter: the handshake and the conversation', () => {
     });
   });
 
+  it('asks the host page to open a chat the agent picked, at its exact origin', async () => {
+    const { adapter, posted } = await connected();
+    posted.length = 0;
+    adapter.openChat!('desk-2');
+    expect(posted).toEqual([
+      { message: { playbook: 1, type: 'open', chatId: 'desk-2' }, targetOrigin: DESK },
+    ]);
+  });
+
   it('stops listening when disposed', async () => {
     const { adapter, listeners } = await connected();
     adapter.dispose();
