@@ -967,7 +967,7 @@ describe("the host page's command queue (built bundle in jsdom)", () => {
 
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
   const KNOWN = ['init', 'event', 'events', 'focus', 'configure', 'on', 'off', 'destroy'];
-  const NAMES = ['ready', 'error', 'reply', 'clock'];
+  const NAMES = ['ready', 'error', 'reply', 'clock', 'open'];
   let config: TeamConfig = DEFAULT_CONFIG;
 
   /** Warnings beyond one per error: a configuration's unknown settings. */
