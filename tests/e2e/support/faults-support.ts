@@ -306,7 +306,11 @@ export async function bareChromium(): Promise<BareChromium> {
       await browser.close().catch(() => {});
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
-      await rm(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing the profile as the browser exits:
+      // retry, and never fail a test over a temporary directory.
+      await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(
+        () => {},
+      );
     },
   };
 }
