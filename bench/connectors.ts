@@ -5,13 +5,13 @@
 // below that. Each round sends one fixture chat (tests/server/connectors/fixtures) to a fresh
 // team, so every event is new and written.
 //   node --import tsx bench/connectors.ts [--rounds N]
-import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONNECTORS } from '../src/server/connectors/registry.ts';
 import { HOSTS, type HostName } from '../src/server/connectors/types.ts';
 import { signBody, startServer } from '../src/server/index.ts';
+import { signWebhook } from '../tests/support/webhooks.ts';
 import { writeSection } from './perf-doc.mjs';
 
 const roundsArg = process.argv.indexOf('--rounds');
@@ -19,33 +19,6 @@ const ROUNDS = roundsArg === -1 ? 40 : Number(process.argv[roundsArg + 1]);
 const SECRET = 'bench-secret-0123456789abcdef';
 const FIXTURES = join(import.meta.dirname, '../tests/server/connectors/fixtures');
 const secretOf = (host: HostName) => `${host}-bench-signing-secret-0123456789`;
-
-function headersFor(host: HostName, body: string, secret: string): Record<string, string> {
-  const now = Date.now();
-  const hmac = (data: string) => createHmac('sha256', secret).update(data);
-  if (host === 'chatwoot') {
-    const ts = String(Math.floor(now / 1000));
-    return {
-      'X-Chatwoot-Timestamp': ts,
-      'X-Chatwoot-Signature': `sha256=${hmac(`${ts}.${body}`).digest('hex')}`,
-    };
-  }
-  if (host === 'zendesk') {
-    const ts = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
-    return {
-      'X-Zendesk-Webhook-Signature-Timestamp': ts,
-      'X-Zendesk-Webhook-Signature': hmac(`${ts}${body}`).digest('base64'),
-    };
-  }
-  if (host === 'front') {
-    const ts = String(now);
-    return {
-      'X-Front-Request-Timestamp': ts,
-      'X-Front-Signature': hmac(`${ts}:${body}`).digest('base64'),
-    };
-  }
-  return {};
-}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -76,16 +49,13 @@ async function main(): Promise<void> {
       const baseline: number[] = [];
       for (const [r, team] of teams.entries()) {
         for (const payload of sequence) {
-          const body =
-            host === 'livechat'
-              ? JSON.stringify({ ...(payload as object), secret_key: secretOf(host) })
-              : JSON.stringify(payload);
+          const { body, headers } = signWebhook(host, JSON.stringify(payload), secretOf(host));
           const t0 = performance.now();
           const res = await fetch(`${server.url}/v1/connectors/${host}/${team}`, {
             method: 'POST',
             headers: {
               'Content-Type': 'application/json',
-              ...headersFor(host, body, secretOf(host)),
+              ...headers,
             },
             body,
           });

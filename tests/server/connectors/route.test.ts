@@ -4,7 +4,6 @@
 // host's own signature. A widget on the socket transport then holds events whose audit is
 // the same, number for number, as `audit --from <host>` of the same chat's export. Retries
 // change nothing; every refusal gets its documented answer and stores nothing.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import type { ConnectorEntry } from '../../../src/server/connectors/registry.ts'
 import { HOSTS, type HostName } from '../../../src/server/connectors/types.ts';
 import type { RunningServer } from '../../../src/server/index.ts';
 import { runCli } from '../../support/cli.ts';
+import { signWebhook } from '../../support/webhooks.ts';
 import { connected, removeDir, SECRET, serve, tempDir, widget } from '../helpers.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -32,56 +32,14 @@ const EXPORTS: Record<HostName, string> = {
   front: 'export-conversation.json',
 };
 
-/**
- * Each host's own way of proving a webhook (docs/integrations.md, per host):
- * Chatwoot `X-Chatwoot-Signature: sha256=hex(HMAC(secret, "<ts>.<body>"))` with
- * `X-Chatwoot-Timestamp` in seconds; Zendesk `X-Zendesk-Webhook-Signature:
- * base64(HMAC(secret, <ts><body>))` with an ISO `…-Timestamp`; Front `X-Front-Signature:
- * base64(HMAC(secret, "<ts>:<body>"))` with `X-Front-Request-Timestamp` in ms; LiveChat
- * the `secret_key` inside the body.
- */
+/** A payload as the host sends it, with its own proof (tests/support/webhooks.ts). */
 function signed(
   host: HostName,
   payload: unknown,
   secret: string,
   now = Date.now(),
 ): { body: string; headers: Record<string, string> } {
-  if (host === 'livechat') {
-    return {
-      body: JSON.stringify({ ...(payload as object), secret_key: secret }),
-      headers: {},
-    };
-  }
-  const body = JSON.stringify(payload);
-  const hmac = (data: string) => createHmac('sha256', secret).update(data);
-  if (host === 'chatwoot') {
-    const ts = String(Math.floor(now / 1000));
-    return {
-      body,
-      headers: {
-        'X-Chatwoot-Timestamp': ts,
-        'X-Chatwoot-Signature': `sha256=${hmac(`${ts}.${body}`).digest('hex')}`,
-      },
-    };
-  }
-  if (host === 'zendesk') {
-    const ts = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
-    return {
-      body,
-      headers: {
-        'X-Zendesk-Webhook-Signature-Timestamp': ts,
-        'X-Zendesk-Webhook-Signature': hmac(`${ts}${body}`).digest('base64'),
-      },
-    };
-  }
-  const ts = String(now);
-  return {
-    body,
-    headers: {
-      'X-Front-Request-Timestamp': ts,
-      'X-Front-Signature': hmac(`${ts}:${body}`).digest('base64'),
-    },
-  };
+  return signWebhook(host, JSON.stringify(payload), secret, now);
 }
 
 async function send(
@@ -274,27 +232,7 @@ describe.each(HOSTS)('%s webhooks on serve', (host) => {
 });
 
 function signedRaw(host: HostName, body: string, secret: string): Record<string, string> {
-  const now = Date.now();
-  const hmac = (data: string) => createHmac('sha256', secret).update(data);
-  if (host === 'chatwoot') {
-    const ts = String(Math.floor(now / 1000));
-    return {
-      'X-Chatwoot-Timestamp': ts,
-      'X-Chatwoot-Signature': `sha256=${hmac(`${ts}.${body}`).digest('hex')}`,
-    };
-  }
-  if (host === 'zendesk') {
-    const ts = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
-    return {
-      'X-Zendesk-Webhook-Signature-Timestamp': ts,
-      'X-Zendesk-Webhook-Signature': hmac(`${ts}${body}`).digest('base64'),
-    };
-  }
-  const ts = String(now);
-  return {
-    'X-Front-Request-Timestamp': ts,
-    'X-Front-Signature': hmac(`${ts}:${body}`).digest('base64'),
-  };
+  return signWebhook(host, body, secret).headers;
 }
 
 /** A well-formed webhook of a type the connector does not use. */
