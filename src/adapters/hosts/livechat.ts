@@ -47,6 +47,7 @@ import {
   type HostSettings,
   HostUnavailable,
   type InsertResult,
+  type MessageWindow,
 } from './types.ts';
 
 export const LIVECHAT_API = 'https://api.livechatinc.com/v3.5';
@@ -243,19 +244,7 @@ export interface LivechatWidget {
 }
 
 /** The parts of `window` the adapter uses: the parent, and message listeners. */
-export interface LivechatWindow {
-  readonly parent: unknown;
-  addEventListener(
-    type: 'message',
-    listener: (event: MessageEvent) => void,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  removeEventListener(
-    type: 'message',
-    listener: (event: MessageEvent) => void,
-    options?: boolean | EventListenerOptions,
-  ): void;
-}
+export type LivechatWindow = MessageWindow;
 
 export type ReportKind =
   | 'origin'

@@ -7,6 +7,21 @@
 // host it runs in: the boot shell (boot.ts) wires an adapter to the widget's public commands.
 import type { Transport } from '../transport.ts';
 
+/** The parts of `window` an adapter listens on: its parent's messages (a fake in unit tests). */
+export interface MessageWindow {
+  readonly parent: unknown;
+  addEventListener(
+    type: 'message',
+    listener: (event: MessageEvent) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: 'message',
+    listener: (event: MessageEvent) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
 /** The agent, from the host's current user. */
 export interface HostAgent {
   id: string;

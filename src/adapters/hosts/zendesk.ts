@@ -50,6 +50,7 @@ import {
   type HostSettings,
   HostUnavailable,
   type InsertResult,
+  type MessageWindow,
 } from './types.ts';
 
 /** How long the app waits for Zendesk's `app.registered` answer. */
@@ -111,19 +112,8 @@ export interface ZafClient {
 }
 
 /** The parts of `window` the adapter uses (a fake in unit tests). */
-export interface ZendeskWindow {
+export interface ZendeskWindow extends MessageWindow {
   readonly location: { readonly search: string; readonly hash: string };
-  readonly parent: unknown;
-  addEventListener(
-    type: 'message',
-    listener: (event: MessageEvent) => void,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  removeEventListener(
-    type: 'message',
-    listener: (event: MessageEvent) => void,
-    options?: boolean | EventListenerOptions,
-  ): void;
 }
 
 export interface ZendeskDeps {
