@@ -190,8 +190,13 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // A request line no URL parser takes: a refusal of this request, not a store failure.
+      return send(res, 400, { error: 'not a valid request path' });
+    }
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return send(res, 405, { error: 'use GET' }, { Allow: 'GET, HEAD' });

@@ -162,6 +162,32 @@ describe('finding 2: one malformed event is rejected by index, the valid ones ar
   });
 });
 
+describe('a request path no URL parser takes', () => {
+  it('is refused with 400, never answered as a store failure', async () => {
+    const server = await serve({ rateLimit: false });
+    try {
+      const { connect } = await import('node:net');
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1', () => {
+          socket.write(
+            'POST // HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+          );
+        });
+        let text = '';
+        socket.on('data', (d) => {
+          text += d.toString();
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('finding 3: unsigned requests cannot spend a helpdesk’s budget', () => {
   it('keeps answering signed webhooks while a flood of unsigned ones gets 401 then 429', async () => {
     const server = await serve({ rateLimit: { perSecond: 1, burst: 3 } });
