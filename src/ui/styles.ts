@@ -3,7 +3,9 @@
 // Hosts theme it through custom properties on the target element (they win over :host);
 // `all: initial` (and `direction`, which `all` skips) on the mount point stops the page's
 // inherited text styles from leaking in; it would also reset `color-scheme`, so that one is
-// inherited from :host again (else light-dark() always picks light).
+// inherited from :host again (else light-dark() always picks light). The mount point is the
+// containing block of the widget's absolutely placed parts (screen-reader text), so they stay
+// inside a scrolling dock instead of lengthening the host page.
 // Colour pairs are chosen for WCAG AA (≥ 4.5:1) in both the light and the dark scheme;
 // light-dark() follows prefers-color-scheme (and a host's own `color-scheme`).
 // The string ships as is: one rule per line, no comments or spare spaces.
@@ -20,7 +22,7 @@ export const CSS = `:host{color-scheme:light dark;display:block;min-width:0;--cp
 --cp-stop-fg:light-dark(#474d55,#c5cad0);--cp-stop-bg:light-dark(#eaedf0,#2a2f35);
 --cp-mark-bg:light-dark(#ffec8a,#5e4f00);--cp-mark-fg:light-dark(#1b1f24,#fff4c2)}
 *{box-sizing:border-box}
-[data-cp-root]{all:initial;display:block;direction:ltr;color-scheme:inherit}
+[data-cp-root]{all:initial;display:block;position:relative;direction:ltr;color-scheme:inherit}
 .cp{font:14px/1.45 var(--cp-font);color:var(--cp-fg);background:var(--cp-bg);padding:8px;overflow-wrap:anywhere}
 .cp-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 h1,h2,h3{font-size:15px;margin:0 0 6px}

@@ -56,6 +56,12 @@ describeBrowser('live demo (server + simulator + page)', { timeout: 90_000 }, ()
         }, clock);
       const running = await read();
       expect(['ok', 'warning', 'breached']).toContain(running.state);
+      // The dock scrolls on its own: nothing of the widget lengthens the helpdesk page.
+      const page1 = await page.evaluate(() => ({
+        height: document.scrollingElement!.scrollHeight,
+        viewport: innerHeight,
+      }));
+      expect(page1.height).toBeLessThanOrEqual(page1.viewport);
       expect(running.time).not.toBeNull();
       // A running clock: its m:ss moves on.
       await expect.poll(async () => (await read()).time, { timeout: 5_000 }).not.toBe(running.time);
