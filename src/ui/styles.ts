@@ -9,9 +9,14 @@
 // Colour pairs are chosen for WCAG AA (≥ 4.5:1) in both the light and the dark scheme;
 // light-dark() follows prefers-color-scheme (and a host's own `color-scheme`).
 // The string ships as is: one rule per line, no comments or spare spaces.
+// Areas with many rules of their own keep them in styles-<area>.ts, in the same style.
 // Tones: ok (green), warn (amber), breach (red), stop (grey), set by data-kind / data-cp-state.
 
-export const CSS = `:host{color-scheme:light dark;display:block;min-width:0;--cp-font:system-ui,sans-serif;
+import { FILL_CSS } from './styles-fill.ts';
+import { SEARCH_CSS } from './styles-search.ts';
+import { SETTINGS_CSS } from './styles-settings.ts';
+
+const BASE_CSS = `:host{color-scheme:light dark;display:block;min-width:0;--cp-font:system-ui,sans-serif;
 --cp-bg:light-dark(#fff,#15181c);--cp-fg:light-dark(#1b1f24,#e8eaed);
 --cp-muted:light-dark(#545b64,#a9b1ba);--cp-surface:light-dark(#f3f5f7,#1f2329);
 --cp-border:light-dark(#c4cad2,#454c55);--cp-accent:light-dark(#0b57d0,#8ab4f8);
@@ -75,6 +80,9 @@ button[type=submit],.cp-unread,[aria-checked=true] .cp-box{background:var(--cp-a
 .cp-detail ol{list-style:decimal;padding-left:20px}
 .cp-actions>.cp-form{flex:1 1 8em}
 button:disabled{opacity:.6}`;
+
+/** Each area's rules live beside it; the base comes first so an area's rules win ties. */
+export const CSS = [BASE_CSS, SEARCH_CSS, FILL_CSS, SETTINGS_CSS].join('\n');
 
 /**
  * Adopts the stylesheet into `root`; returns a function that removes it again, or null where
