@@ -24,6 +24,7 @@ const WIDGET_FILES = [
   'chat-playbook.iife.js',
   'chat-playbook.search.js',
   'chat-playbook.socket.js',
+  'chat-playbook.supervisor.js',
 ];
 
 /** The queue stub of shared/spec/embed.md, as a file (no inline script under the CSP). */

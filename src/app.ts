@@ -204,7 +204,7 @@ export function createWidget(
   const container = (host.ownerDocument ?? document).createElement('div');
   container.setAttribute('data-cp-root', '');
   root.appendChild(container);
-  render(createElement(App, { store: mounted }), container);
+  render(createElement(App, { store: mounted, supervisor: a.supervisorView }), container);
   root.addEventListener('keydown', onWidgetKeyDown);
   teardown = () => {
     root.removeEventListener('keydown', onWidgetKeyDown);

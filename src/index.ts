@@ -9,6 +9,7 @@
 import { playbookSearch } from './adapters/search.ts';
 import { createSocketTransport } from './adapters/socket-transport.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
+import { SupervisorView } from './ui/supervisor.tsx';
 
 export type {
   ClockPayload,
@@ -42,6 +43,7 @@ export function mount(
     ? createWidget(host, options, {
         createSource: playbookSearch,
         socket: createSocketTransport,
+        supervisorView: () => SupervisorView,
         ...adapters,
       })
     : missingElement(element);

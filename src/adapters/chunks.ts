@@ -1,14 +1,23 @@
 // Parts of the widget that ship as files of their own beside the script-tag bundle and load
-// on first use: the search engine (MiniSearch inside, also the search Worker's script) and the
-// socket transport (socket.io-client inside). Agents pay for them only when they use them, and
-// the bundle itself stays within its size budget. A chunk is a classic script that puts what
+// on first use: the search engine (MiniSearch inside, also the search Worker's script), the
+// socket transport (socket.io-client inside) and the supervisor's views (team settings).
+// Agents pay for them only when they use them, and the bundle itself stays within its size budget. A chunk is a classic script that puts what
 // it offers under a registered symbol, so `script-src 'self'` allows it and no global name
 // can clash with the host page's.
 
 export const SEARCH_CHUNK = 'chat-playbook.search.js';
 export const SOCKET_CHUNK = 'chat-playbook.socket.js';
+export const SUPERVISOR_CHUNK = 'chat-playbook.supervisor.js';
 export const SEARCH_KEY = Symbol.for('chat-playbook.search');
 export const SOCKET_KEY = Symbol.for('chat-playbook.socket-transport');
+export const SUPERVISOR_KEY = Symbol.for('chat-playbook.supervisor');
+/**
+ * Where the bundle puts its Preact and signals for the supervisor chunk, which is built
+ * against them (vite.chunk.config.ts) instead of carrying copies: one Preact renders the
+ * whole widget, and the chunk's components subscribe to the store's signals.
+ */
+export const RUNTIME_KEY = Symbol.for('chat-playbook.runtime');
+const CHUNKS = [SEARCH_CHUNK, SOCKET_CHUNK, SUPERVISOR_CHUNK];
 
 type Registry = Record<symbol, unknown>;
 
@@ -67,7 +76,7 @@ export function trustedScriptUrl(url: string): string {
       policy = (tt?.createPolicy(TRUSTED_TYPES_POLICY, {
         createScriptURL(value: string) {
           const name = new URL(value).pathname.split('/').pop();
-          if (name !== SEARCH_CHUNK && name !== SOCKET_CHUNK) {
+          if (!CHUNKS.includes(name ?? '')) {
             throw new TypeError(`${TRUSTED_TYPES_POLICY}: not a chunk of the widget: ${value}`);
           }
           return value;

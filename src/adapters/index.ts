@@ -1,4 +1,6 @@
 // Everything the widget needs from the outside world, injectable as a whole or in part.
+
+import type { SupervisorViewLoader } from '../ui/supervisor-slot.tsx';
 import { browserClipboard, type Clipboard } from './clipboard.ts';
 import { browserClock, type Clock } from './clock.ts';
 import { browserFetch, type Fetcher } from './fetch.ts';
@@ -24,6 +26,11 @@ export interface WidgetAdapters {
    * none (the widget then reports an error and runs with the local transport).
    */
   socket: ((options: SocketTransportOptions, clock: Clock) => Transport) | null;
+  /**
+   * The supervisor's views (team settings): the component itself, or a promise of it where
+   * they ship apart (the script-tag bundle's chunk); null when this build has none.
+   */
+  supervisorView: SupervisorViewLoader | null;
   /** What the widget keeps between page loads (the agent's SOP picks). */
   storage: KeyValueStore;
   /** Where errors are logged besides the 'error' event. */
@@ -47,6 +54,7 @@ export function defaultAdapters(overrides: Partial<WidgetAdapters> = {}): Widget
     createSource: overrides.createSource ?? noSearch,
     createSourceFromFile: overrides.createSourceFromFile ?? null,
     socket: overrides.socket ?? null,
+    supervisorView: overrides.supervisorView ?? null,
     storage: overrides.storage ?? browserStorage(),
     warn: overrides.warn ?? ((message) => console.warn(`[chat-playbook] ${message}`)),
   };

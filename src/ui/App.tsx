@@ -2,8 +2,8 @@ import type { Store } from '../models/store.ts';
 import { ChatList } from './ChatList.tsx';
 import { StoreContext, useStore } from './context.ts';
 import { FocusedChat } from './FocusedChat.tsx';
-import { Settings } from './Settings.tsx';
 import { SuggestionsPanel } from './Suggestions.tsx';
+import { SupervisorSlot, type SupervisorViewLoader } from './supervisor-slot.tsx';
 
 function LiveRegions() {
   const { attention } = useStore();
@@ -77,14 +77,20 @@ function NoticeBar() {
   );
 }
 
-export function App({ store }: { store: Store }) {
+export function App({
+  store,
+  supervisor,
+}: {
+  store: Store;
+  supervisor: SupervisorViewLoader | null;
+}) {
   return (
     <StoreContext.Provider value={store}>
       <div class="cp" data-cp-widget>
         <Header />
         <LiveRegions />
         <NoticeBar />
-        <Settings />
+        <SupervisorSlot load={supervisor} />
         <ChatList />
         <FocusedChat />
         <SuggestionsPanel />

@@ -9,12 +9,12 @@
 // Colour pairs are chosen for WCAG AA (≥ 4.5:1) in both the light and the dark scheme;
 // light-dark() follows prefers-color-scheme (and a host's own `color-scheme`).
 // The string ships as is: one rule per line, no comments or spare spaces.
-// Areas with many rules of their own keep them in styles-<area>.ts, in the same style.
+// Areas with many rules of their own keep them in styles-<area>.ts, in the same style; the
+// supervisor chunk adopts its own (styles-settings.ts) while its views are shown.
 // Tones: ok (green), warn (amber), breach (red), stop (grey), set by data-kind / data-cp-state.
 
 import { FILL_CSS } from './styles-fill.ts';
 import { SEARCH_CSS } from './styles-search.ts';
-import { SETTINGS_CSS } from './styles-settings.ts';
 
 const BASE_CSS = `:host{color-scheme:light dark;display:block;min-width:0;--cp-font:system-ui,sans-serif;
 --cp-bg:light-dark(#fff,#15181c);--cp-fg:light-dark(#1b1f24,#e8eaed);
@@ -82,16 +82,16 @@ button[type=submit],.cp-unread,[aria-checked=true] .cp-box{background:var(--cp-a
 button:disabled{opacity:.6}`;
 
 /** Each area's rules live beside it; the base comes first so an area's rules win ties. */
-export const CSS = [BASE_CSS, SEARCH_CSS, FILL_CSS, SETTINGS_CSS].join('\n');
+export const CSS = [BASE_CSS, SEARCH_CSS, FILL_CSS].join('\n');
 
 /**
- * Adopts the stylesheet into `root`; returns a function that removes it again, or null where
+ * Adopts the stylesheet (the widget's, or a chunk's `css`) into `root`; returns a function that removes it again, or null where
  * constructable stylesheets are missing (the widget then works unstyled rather than break CSP).
  */
-export function adoptStyles(root: ShadowRoot): (() => void) | null {
+export function adoptStyles(root: ShadowRoot, css = CSS): (() => void) | null {
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
+    sheet.replaceSync(css);
     root.adoptedStyleSheets = [...(root.adoptedStyleSheets ?? []), sheet];
     return () => {
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);

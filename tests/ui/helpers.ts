@@ -5,6 +5,7 @@ import { act } from '@testing-library/preact';
 import { vi } from 'vitest';
 import { memoryStorage } from '../../src/adapters/storage.ts';
 import { createWidget, type WidgetAdapters } from '../../src/app.ts';
+import { SupervisorView } from '../../src/ui/supervisor.tsx';
 import { fakeNotifier, fakeSource, T0 } from '../models/fakes.ts';
 
 let hidden = false;
@@ -48,6 +49,7 @@ export async function mount(
       warn,
       // Each mount its own store: picks never leak from one test into the next.
       storage: memoryStorage(),
+      supervisorView: () => SupervisorView,
       createSource: (library) => {
         const source = fakeSource(library);
         sources.push(source);
