@@ -2,8 +2,10 @@
 // (the script-tag build loads them as a chunk, lazy-supervisor.ts), so they are injected as a
 // loader: the ESM build and the tests hand the component over at once, the bundle a promise.
 // Nothing loads for an agent: the slot asks only once the server says "supervisor".
+
+import { signal } from '@preact/signals';
 import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Store } from '../models/store.ts';
 import { useStore } from './context.ts';
 
@@ -23,17 +25,21 @@ function start(load: SupervisorViewLoader | null): Loading {
 }
 
 function Loaded({ load, store }: { load: SupervisorViewLoader | null; store: Store }) {
-  const [state, setState] = useState(() => start(load));
-  useEffect(() => {
-    let live = true;
-    state.pending?.then(
-      (view) => live && setState({ view }),
-      (err: Error) => live && setState({ error: err?.message ?? String(err) }),
+  // Settled by the promise itself (no effect: Preact runs those on a timer, and the widget
+  // leaves none behind); a late answer after unmount sets a signal nobody reads.
+  const [loading] = useState(() => {
+    const started = signal(start(load));
+    started.peek().pending?.then(
+      (view) => {
+        started.value = { view };
+      },
+      (err: Error) => {
+        started.value = { error: err?.message ?? String(err) };
+      },
     );
-    return () => {
-      live = false;
-    };
-  }, [state]);
+    return started;
+  });
+  const state = loading.value;
   const View = state.view;
   if (View) return <View store={store} />;
   return state.error ? (
