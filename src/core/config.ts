@@ -38,6 +38,9 @@ export const BUILTIN_CHECKLIST: readonly ChecklistItemDef[] = [
   { id: 'qa', label: 'Tag for QA review if an edge case' },
 ];
 
+/** The QA tag picker's default tags; "Other" with a typed reason is always offered besides. */
+export const DEFAULT_QA_TAGS: readonly string[] = ['Edge case', 'Policy exception', 'Complaint'];
+
 export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
   firstResponseS: 30,
   firstResponseWarnS: 20,
@@ -47,6 +50,7 @@ export const DEFAULT_CONFIG: TeamConfig = Object.freeze({
   overrides: [],
   checklist: [...BUILTIN_CHECKLIST],
   escalation: { tiers: ['enterprise', 'vip'], maxOpenS: 1800 },
+  qaTags: [...DEFAULT_QA_TAGS],
 });
 
 export const MAX_SECONDS = 86_400;
@@ -64,7 +68,18 @@ export const CONFIG_LIMITS = {
   checklistIdLength: 100,
   checklistLabelLength: 200,
   escalationTiers: 50,
+  qaTags: 20,
+  qaTagLength: 60,
 } as const;
+
+/**
+ * A tier or channel as it is compared (issue 14, docs/ownership.md): helpdesks and
+ * supervisors spell them differently ("VIP", "vip "), so case and surrounding whitespace
+ * are ignored, and inner runs of whitespace count as one space.
+ */
+export function matchKey(value: string): string {
+  return normalizeForMatch(value.trim());
+}
 
 /** Pushes an error when a list is longer than its limit; true when it is within it. */
 function withinLimit(list: unknown[], max: number, field: string, errors: ConfigError[]): boolean {
@@ -85,6 +100,7 @@ const KNOWN_KEYS = new Set<string>([
   'overrides',
   'checklist',
   'escalation',
+  'qaTags',
 ]);
 
 export interface ConfigError {
@@ -189,7 +205,8 @@ export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG
         if (
           !Array.isArray(tiers) ||
           tiers.some(
-            (t) => typeof t !== 'string' || t === '' || t.length > CONFIG_LIMITS.matchValueLength,
+            (t) =>
+              typeof t !== 'string' || t.trim() === '' || t.length > CONFIG_LIMITS.matchValueLength,
           )
         ) {
           errors.push({
@@ -197,7 +214,7 @@ export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG
             message: `must be a list of tier names of 1 to ${CONFIG_LIMITS.matchValueLength} characters`,
           });
         } else if (withinLimit(tiers, CONFIG_LIMITS.escalationTiers, 'escalation.tiers', errors)) {
-          escalation.tiers = tiers as string[];
+          escalation.tiers = (tiers as string[]).map((t) => t.trim());
         }
       }
       if (maxOpenS !== undefined) {
@@ -208,12 +225,53 @@ export function validateConfig(input: unknown, base: TeamConfig = DEFAULT_CONFIG
     }
   }
 
+  // A configuration stored before qaTags existed has none: it gets the defaults.
+  const qaTags =
+    input.qaTags === undefined
+      ? (base.qaTags ?? [...DEFAULT_QA_TAGS])
+      : validateQaTags(input.qaTags, errors);
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    config: { ...thresholds, holdPhrases, overrides, checklist, escalation },
+    config: { ...thresholds, holdPhrases, overrides, checklist, escalation, qaTags },
     warnings,
   };
+}
+
+/** Tags of the QA picker: trimmed, non-empty, unique ignoring case, "Other" left to the UI. */
+function validateQaTags(input: unknown, errors: ConfigError[]): string[] {
+  if (!Array.isArray(input)) {
+    errors.push({ field: 'qaTags', message: 'must be a list of tags' });
+    return [];
+  }
+  if (!withinLimit(input, CONFIG_LIMITS.qaTags, 'qaTags', errors)) return [];
+  const tags: string[] = [];
+  const seen = new Set<string>(['other']);
+  input.forEach((raw, i) => {
+    const field = `qaTags[${i}]`;
+    const tag = typeof raw === 'string' ? raw.trim() : '';
+    const key = matchKey(tag);
+    if (tag === '') errors.push({ field, message: 'must be a non-empty tag' });
+    else if (tag.length > CONFIG_LIMITS.qaTagLength) {
+      errors.push({
+        field,
+        message: `is ${tag.length} characters, more than ${CONFIG_LIMITS.qaTagLength}`,
+      });
+    } else if (seen.has(key)) {
+      errors.push({
+        field,
+        message:
+          key === 'other'
+            ? '"Other" is always offered, with a typed reason'
+            : `'${tag}' is listed twice`,
+      });
+    } else {
+      seen.add(key);
+      tags.push(tag);
+    }
+  });
+  return tags;
 }
 
 function validateOverrides(
@@ -248,14 +306,14 @@ function validateOverrides(
         });
       } else if (
         typeof value !== 'string' ||
-        value === '' ||
+        value.trim() === '' ||
         value.length > CONFIG_LIMITS.matchValueLength
       ) {
         errors.push({
           field: `${at}.when.${key}`,
           message: `must be a string of 1 to ${CONFIG_LIMITS.matchValueLength} characters`,
         });
-      } else override.when[key] = value;
+      } else override.when[key] = value.trim();
     }
     for (const key of THRESHOLD_KEYS) {
       if (raw[key] === undefined) continue;
@@ -323,10 +381,18 @@ function validateChecklist(input: unknown, errors: ConfigError[]): ChecklistItem
   return items;
 }
 
+/** Whether a chat's tier or channel is the configured one, by `matchKey`. */
+function matches(configured: string | undefined, value: string | undefined): boolean {
+  return (
+    configured === undefined || (value !== undefined && matchKey(configured) === matchKey(value))
+  );
+}
+
 /**
- * The rules for one chat: overrides whose `when` matches every key apply in order, the
- * last match winning per field. When an override lowers a threshold to or below the warn
- * it inherits, the warn keeps the team's warn/threshold ratio, so the example override
+ * The rules for one chat: overrides whose `when` matches every key (ignoring case and
+ * surrounding whitespace: `matchKey`) apply in order, the last match winning per field.
+ * When an override lowers a threshold to or below the warn it inherits, the warn keeps the
+ * team's warn/threshold ratio, so the example override
  * `{ "when": { "tier": "vip" }, "firstResponseS": 15 }` warns at 10 s.
  */
 export function rulesFor(
@@ -340,8 +406,7 @@ export function rulesFor(
     gapWarnS: config.gapWarnS,
   };
   for (const o of config.overrides) {
-    if (o.when.tier !== undefined && o.when.tier !== chat.tier) continue;
-    if (o.when.channel !== undefined && o.when.channel !== chat.channel) continue;
+    if (!matches(o.when.tier, chat.tier) || !matches(o.when.channel, chat.channel)) continue;
     for (const key of THRESHOLD_KEYS) {
       const value = o[key];
       if (value !== undefined) t[key] = value;
@@ -350,5 +415,10 @@ export function rulesFor(
   for (const [warn, limit] of WARN_PAIRS) {
     if (t[warn] >= t[limit]) t[warn] = t[limit] * (config[warn] / config[limit]);
   }
-  return { ...t, escalation: config.escalation, checklist: config.checklist };
+  return {
+    ...t,
+    escalation: config.escalation,
+    checklist: config.checklist,
+    qaTags: config.qaTags,
+  };
 }

@@ -74,6 +74,16 @@ function optionalString(obj: Obj, field: string, path = field): string | undefin
   return limited(value, path);
 }
 
+/** An agent id, null, or missing (undefined): an id is a non-empty string within its limit. */
+function optionalAgentId(obj: Obj, field: string): string | null | undefined {
+  const value = obj[field];
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'string' || value === '') {
+    fail(field, `must be an agent id or null (${describe(value)})`);
+  }
+  return limited(value, field);
+}
+
 function optionalBoolean(obj: Obj, field: string): boolean | undefined {
   const value = obj[field];
   if (value === undefined) return undefined;
@@ -127,6 +137,9 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
       if (customer) event.customer = customer;
       if (channel !== undefined) event.channel = channel;
       if (caseRef) event.caseRef = caseRef;
+      // null reads as "not assigned yet", the same as leaving the field out.
+      const assignee = optionalAgentId(obj, 'assignee');
+      if (assignee) event.assignee = assignee;
       return event;
     }
     case 'message': {
@@ -153,6 +166,15 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
     }
     case 'chat.closed':
       return { type, chatId: chatIdOf(obj), at: atOf(obj) };
+    case 'chat.assigned':
+      try {
+        const agentId = optionalAgentId(obj, 'agentId');
+        if (agentId === undefined) fail('agentId', 'must be an agent id or null');
+        return { type, chatId: chatIdOf(obj), at: atOf(obj), agentId };
+      } catch {
+        // protocol.md "Ownership": a malformed chat.assigned is ignored, never invalid.
+        return null;
+      }
     case 'playbook.check': {
       const event: ChatEvent = {
         type,

@@ -1,6 +1,6 @@
 // The engine's public surface: the widget, the server and the CLI import from here.
 export * from './audit.ts';
-export { isProtocolEvent, reduce } from './chat.ts';
+export { isMine, isProtocolEvent, reduce } from './chat.ts';
 export * from './config.ts';
 export * from './detect.ts';
 export * from './events.ts';

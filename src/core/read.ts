@@ -1,6 +1,7 @@
 // Readings: what a chat's state means under a set of thresholds at an instant. The live
 // widget reads at `now` (server-corrected); `audit` reads at the chat's End. Both go through
 // `measure`, so the widget and the audit can never disagree on a number.
+import { matchKey } from './config.ts';
 import { greetsByName } from './detect.ts';
 import { msToSeconds } from './time.ts';
 import type {
@@ -142,8 +143,8 @@ function gapClock(state: ChatState, rules: ChatRules, now: number, m: Measuremen
 /** Word hits from the messages, plus the tier and open-too-long triggers of the rules. */
 function escalationsAt(state: ChatState, rules: ChatRules, end: number): EscalationHit[] {
   const hits = [...state.escalations];
-  const tier = state.customer.tier?.toLowerCase();
-  if (tier && rules.escalation.tiers.some((t) => t.toLowerCase() === tier)) {
+  const tier = state.customer.tier;
+  if (tier && rules.escalation.tiers.some((t) => matchKey(t) === matchKey(tier))) {
     hits.push({ kind: 'tier', at: state.start, excerpt: state.customer.tier });
   }
   if (over(end - state.start, rules.escalation.maxOpenS)) {

@@ -18,6 +18,8 @@ export interface ChatStartedEvent {
   channel?: string;
   /** Optional extension: the helpdesk's case/ticket reference. Defaults to the chat id. */
   caseRef?: string;
+  /** The agent the chat is assigned to at its start (protocol.md "Ownership"). */
+  assignee?: string;
 }
 
 export interface MessageEvent {
@@ -36,6 +38,14 @@ export interface ChatClosedEvent {
   type: 'chat.closed';
   chatId: string;
   at: number;
+}
+
+/** Hands the chat to an agent, or with `agentId: null` back to the queue ("Ownership"). */
+export interface ChatAssignedEvent {
+  type: 'chat.assigned';
+  chatId: string;
+  at: number;
+  agentId: string | null;
 }
 
 /**
@@ -76,7 +86,7 @@ export interface ReplyUsedEvent {
 }
 
 export type PlaybookEvent = CheckEvent | NoteEvent | ReplyUsedEvent;
-export type ProtocolEvent = ChatStartedEvent | MessageEvent | ChatClosedEvent;
+export type ProtocolEvent = ChatStartedEvent | MessageEvent | ChatClosedEvent | ChatAssignedEvent;
 export type ChatEvent = ProtocolEvent | PlaybookEvent;
 
 /** An event as a chat's timeline stores it: with its arrival sequence for stable ordering. */
@@ -123,12 +133,15 @@ export interface TeamConfig extends Thresholds {
   overrides: ThresholdOverride[];
   checklist: ChecklistItemDef[];
   escalation: EscalationConfig;
+  /** The QA tag picker's tags ("Other" with a typed reason is always offered besides). */
+  qaTags: string[];
 }
 
 /** The thresholds that apply to one chat after overrides. */
 export interface ChatRules extends Thresholds {
   escalation: EscalationConfig;
   checklist: ChecklistItemDef[];
+  qaTags: string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -174,6 +187,18 @@ export interface ChatState {
   customer: Customer;
   channel: string | undefined;
   caseRef: string;
+  /**
+   * Who works the chat (protocol.md "Ownership", docs/ownership.md): the latest explicit
+   * assignment by `at` (null: returned to the queue); without any, the author of the latest
+   * public agent message that names one; null when there is neither.
+   */
+  owner: string | null;
+  /** Where `owner` comes from: an assignment, a public agent message, or nothing yet. */
+  ownerFrom: 'assignment' | 'message' | null;
+  /** Authors of public agent messages, in order of their first one (per-agent figures). */
+  agents: readonly string[];
+  /** Author of the first public agent message: the first response counts for them. */
+  firstResponderId: string | null;
   firstAgentAt: number | null;
   firstAgentText: string | null;
   /** Open waiting period's start, or null when the customer is not waiting. */

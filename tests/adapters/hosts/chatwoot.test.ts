@@ -320,6 +320,7 @@ describe('chatwoot app: the conversation as protocol events', () => {
       at: T0 * 1000,
       customer: { id: '77', name: 'Dana Lee', tier: 'vip' },
       channel: 'WebWidget',
+      assignee: '3',
     });
     const summary = messages.map((e) =>
       e.type === 'message'

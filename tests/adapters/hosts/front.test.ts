@@ -361,6 +361,7 @@ describe('Front adapter: mapping and backfill', () => {
         at: T0 + 4000,
         customer: { id: 'crd_2njtoem', name: 'Dana Lee', tier: 'vip' },
         channel: 'front_chat',
+        assignee: 'tea_6r55a',
       },
       {
         type: 'message',
