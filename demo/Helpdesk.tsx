@@ -13,6 +13,8 @@ interface Props {
   onClose(chatId: string): void;
   /** The inbox's footer (default: the scripted demo's note). */
   footer?: ComponentChildren;
+  /** A notice above the conversation (the live demo's ended session). */
+  notice?: ComponentChildren;
 }
 
 function useDesk(desk: Desk) {
@@ -95,6 +97,11 @@ export function Helpdesk(props: Props) {
         </p>
       </nav>
       <main class="conversation" aria-label="Conversation">
+        {props.notice ? (
+          <p class="banner" role="status">
+            {props.notice}
+          </p>
+        ) : null}
         {props.libraryProblems.length > 0 ? (
           <p class="banner" role="alert">
             The demo SOP library has {props.libraryProblems.length} problem(s); see the console.

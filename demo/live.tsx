@@ -4,6 +4,9 @@
 // follows the same conversations as a second socket.io client with a token of its own.
 // What the agent types goes to the demo's backend (`POST /demo/say`), which signs it as a
 // helpdesk webhook would: the page never holds the server's secret.
+// Each page load is a session of its own (a fresh simulated helpdesk from this moment): the
+// page keeps it alive while open (`POST /demo/alive`) and ends it when it goes (`/demo/end`).
+// URL options: ?role=supervisor, ?dock=narrow, ?speed=X, ?skip=S, ?chat=ID (docs/realtime.md).
 import { render } from 'preact';
 import { browserClock } from '../src/adapters/clock.ts';
 import { createSocketTransport } from '../src/adapters/socket-transport.ts';
@@ -11,6 +14,7 @@ import type { TransportStatus } from '../src/adapters/transport.ts';
 import { type ClockState, createDesk, type Desk } from './desk.ts';
 import { Helpdesk } from './Helpdesk.tsx';
 import { buildLibrary } from './sop-library.ts';
+import { setUpThemeSwitch } from './theme.ts';
 
 type Command = (...args: unknown[]) => unknown;
 const ChatPlaybook: Command = (...args) =>
@@ -23,6 +27,8 @@ interface Session {
   deskToken: string;
   /** Sent with every POST to the demo's backend: proves the request comes from this page. */
   sessionToken: string;
+  /** How often the page tells the backend it is still open. */
+  heartbeatMs: number;
 }
 
 let sessionToken = '';
@@ -30,6 +36,9 @@ let sessionToken = '';
 const params = new URLSearchParams(location.search);
 const role = params.get('role') === 'supervisor' ? 'supervisor' : 'agent';
 if (params.get('dock') === 'narrow') document.querySelector('.desk')?.classList.add('dock-narrow');
+/** `?chat=c-3002`: the conversation to open as soon as it arrives. */
+const wanted = params.get('chat');
+setUpThemeSwitch();
 
 // The SOP library, built from the Markdown sources at dev time.
 const sources = import.meta.glob<string>('/demo/library/*.md', {
@@ -70,21 +79,38 @@ function mostUrgent(d: Desk): string | null {
   );
 }
 
+/** Set when the backend says this page's session is over (idle, or replaced by newer pages). */
+let ended = false;
+
 async function post(path: string, body: unknown): Promise<void> {
   const response = await fetch(path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Demo-Session': sessionToken },
     body: JSON.stringify(body),
   });
+  if (response.status === 410) ended = true;
   if (!response.ok) {
     const detail = (await response.json().catch(() => ({}))) as { error?: string };
     throw new Error(detail.error ?? `HTTP ${response.status}`);
   }
 }
 
+/** The session's query: the role, and the simulation's `speed` and `skip` when given. */
+function sessionQuery(): string {
+  const query = new URLSearchParams({ role });
+  for (const name of ['speed', 'skip']) {
+    const value = params.get(name);
+    if (value !== null) query.set(name, value);
+  }
+  return query.toString();
+}
+
 async function main(): Promise<void> {
-  const response = await fetch(`/demo/session?role=${role}`);
-  if (!response.ok) throw new Error(`/demo/session: HTTP ${response.status}`);
+  const response = await fetch(`/demo/session?${sessionQuery()}`);
+  if (!response.ok) {
+    const detail = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new Error(`/demo/session: ${detail.error ?? `HTTP ${response.status}`}`);
+  }
   const session = (await response.json()) as Session;
   sessionToken = session.sessionToken;
   const { user } = session;
@@ -128,6 +154,7 @@ async function main(): Promise<void> {
     post('/demo/say', { chatId, text, internal, as: user.role }).catch((err: Error) => {
       // Not sent: the text goes back into the composer.
       console.warn(`[demo] could not send: ${err.message}`);
+      if (ended) rerender();
       if (desk.get().conversations.find((c) => c.chatId === chatId)?.draft === '') {
         desk.setDraft(chatId, text);
       }
@@ -143,14 +170,24 @@ async function main(): Promise<void> {
         onSelect={(chatId) => select(chatId, true)}
         onSend={send}
         onClose={(chatId) => {
-          post('/demo/close', { chatId }).catch((err: Error) =>
-            console.warn(`[demo] could not close: ${err.message}`),
-          );
+          post('/demo/close', { chatId }).catch((err: Error) => {
+            console.warn(`[demo] could not close: ${err.message}`);
+            if (ended) rerender();
+          });
         }}
+        notice={
+          ended ? (
+            <>
+              This demo session has ended (the page was idle, or newer pages replaced it).{' '}
+              <a href={location.pathname + location.search}>Start a new one</a>
+            </>
+          ) : null
+        }
         footer={
           <>
             Live demo: simulated customers write to the Chat Playbook server; you answer as{' '}
             {user.name}. Server: <span class={`feed feed-${status}`}>{status}</span>.{' '}
+            <a href={location.pathname + location.search}>Start over</a> ·{' '}
             {user.role === 'supervisor' ? (
               <a href="/">Agent view</a>
             ) : (
@@ -171,6 +208,10 @@ async function main(): Promise<void> {
   feed.start({
     events(events) {
       for (const event of events) desk.apply(event as unknown as Record<string, unknown>);
+      if (wanted && !chosen && desk.get().conversations.some((c) => c.chatId === wanted)) {
+        select(wanted, true);
+        return;
+      }
       const current = desk.get().conversations.find((c) => c.chatId === desk.get().selected);
       // Follow the most urgent chat until the agent picks one (or starts typing in one).
       const busy = current !== undefined && current.draft.trim() !== '';
@@ -185,7 +226,29 @@ async function main(): Promise<void> {
     },
     config() {},
   });
-  addEventListener('pagehide', () => feed.dispose());
+
+  // The session lives while the page does: a heartbeat, a goodbye, and a new session when the
+  // browser brings the page back from its back/forward cache (the old one ended on pagehide).
+  const alive = () => {
+    if (!ended) post('/demo/alive', {}).catch(() => rerender());
+  };
+  const heartbeat = setInterval(alive, session.heartbeatMs);
+  addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') alive();
+  });
+  addEventListener('pagehide', () => {
+    clearInterval(heartbeat);
+    feed.dispose();
+    void fetch('/demo/end', {
+      method: 'POST',
+      keepalive: true,
+      headers: { 'Content-Type': 'application/json', 'X-Demo-Session': sessionToken },
+      body: '{}',
+    }).catch(() => {});
+  });
+  addEventListener('pageshow', (event) => {
+    if (event.persisted) location.reload();
+  });
 }
 
 main().catch((err: Error) => {
@@ -196,7 +259,7 @@ main().catch((err: Error) => {
     const p = document.createElement('p');
     p.className = 'banner';
     p.setAttribute('role', 'alert');
-    p.textContent = `The live demo needs its server (npm run demo): ${err.message}`;
+    p.textContent = `The live demo could not start (it runs with its server: npm run demo): ${err.message}`;
     app.appendChild(p);
   }
 });

@@ -7,6 +7,7 @@ import { Helpdesk } from './Helpdesk.tsx';
 import { play } from './player.ts';
 import { parseScenario, type Scenario, schedule } from './scenarios.ts';
 import { buildLibrary } from './sop-library.ts';
+import { setUpThemeSwitch } from './theme.ts';
 
 type Command = (...args: unknown[]) => unknown;
 const ChatPlaybook: Command = (...args) =>
@@ -19,6 +20,7 @@ const speed = Number(params.get('speed') ?? '1') || 1;
 const skipS = Number(params.get('skip') ?? '0') || 0;
 // `?dock=narrow` docks the widget at 320 px (the narrowest supported width).
 if (params.get('dock') === 'narrow') document.querySelector('.desk')?.classList.add('dock-narrow');
+setUpThemeSwitch();
 
 // The SOP library, built from the Markdown sources at dev/build time.
 const sources = import.meta.glob<string>('/demo/library/*.md', {

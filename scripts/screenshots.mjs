@@ -45,9 +45,11 @@ try {
   // The live demo 24 s in: the chat the page follows waits for a first answer (its clock in
   // the warning), a colleague's chat runs beside it, and the agent has checked the account
   // history and chosen a reply, which landed in the composer.
+  const session = live.sessions.next();
   await page.goto(live.url);
   const widget = page.locator('#playbook');
-  const yours = live.simulator.plan.chats[0];
+  // The page's own simulation: its first chat is yours.
+  const yours = (await session).running.simulator.chats()[0];
   await page.locator(`form.composer[data-chat="${yours.chatId}"]`).waitFor({ timeout: 20_000 });
   await widget.locator('[data-cp-suggestion] [data-cp-reply]').first().waitFor({ timeout: 15_000 });
   const warned = yours.startAt + 24_000 - Date.now();

@@ -1,17 +1,22 @@
 // The live demo's helpdesk simulator: opens chats from the scripted scenarios
 // (demo/scenarios/*.jsonl) at realistic intervals, re-timed to now and with the customers'
 // names varied, and writes their messages at the scripts' human pace through the server's
-// ingest, so clocks warn and breach while you watch.
+// ingest, so clocks warn and breach while you watch. It keeps going for as long as it runs:
+// new chats keep arriving, old ones close, and no more than `maxOpen` are open at once.
 //
 // Two kinds of chat:
 // - "yours" (unassigned): only the customer writes — the opening messages, up to where the
-//   script's agent first answered — and the chat waits for you to answer from the demo page;
+//   script's agent first answered — and the chat waits for you to answer from the demo page.
+//   A customer's patience runs out after `patienceMs`: they say goodbye and the chat closes
+//   (unless it was closed before);
 // - "colleague": the whole script plays, agent lines included (by colleagues, never by you),
 //   so the team's other chats breach, recover and close on their own.
 //
-// `planSimulation` is pure (a seeded random source, times in, events out); `startSimulator`
-// is the thin runner: one timer to the next due instant, each due batch handed to `ingest`.
-// It stops by itself after `maxChats` chats or `durationMs`, and at once on `close()`.
+// `planChats` is pure (a seeded random source, times in, chats and their events out, one chat
+// at a time and without end unless bounded); `planSimulation` collects a stretch of it as data.
+// `startSimulator` is the thin runner: it plans a minute ahead, keeps one timer to the next
+// due instant and hands each due batch to `ingest`. It stops by itself only when bounded
+// (`maxChats`, `durationMs`), and at once on `close()`.
 
 import { escapeRegExp } from '../core/guards.ts';
 export interface SimScenario {
@@ -27,6 +32,8 @@ export interface PlannedEvent {
   /** Epoch ms at which the event is due (it is also its `at`). */
   at: number;
   event: Record<string, unknown> & { type: string; chatId: string; at: string };
+  /** Sent only while the chat is still open (a customer leaving a chat nobody closed). */
+  ifOpen?: true;
 }
 
 export interface PlannedChat {
@@ -35,30 +42,38 @@ export interface PlannedChat {
   scenario: string;
   customer: string;
   startAt: number;
+  /** When the plan closes it (a colleague's script ends, or a customer of yours leaves). */
+  closeAt: number;
 }
 
 export interface SimulationPlan {
   chats: PlannedChat[];
   /** Every event, ordered by `at` (ties keep the script's order). */
   events: PlannedEvent[];
-  /** Nothing is sent at or after this instant. */
+  /** Nothing of this plan is due at or after this instant. */
   endsAt: number;
 }
 
 export interface PlanOptions {
   /** The simulation's start, epoch ms. */
   startAt: number;
-  /** Chats to open in all (default 12). */
+  /** Chats to open in all (default: no limit). */
   maxChats?: number;
-  /** How long the simulation runs, ms (default 15 minutes). */
+  /** How long the simulation runs, ms (default: no end). */
   durationMs?: number;
+  /** Most chats open at once (default 8): a new chat arrives when one has closed. */
+  maxOpen?: number;
   /** Mean gap between new chats, ms (default 45 s); gaps are exponential, clamped. */
   meanGapMs?: number;
   minGapMs?: number;
   maxGapMs?: number;
+  /** How long a customer of yours stays before leaving, ms (default 6 minutes). */
+  patienceMs?: number;
+  /** Plays the scripts, the arrivals and the customers' patience this many times faster (default 1). */
+  speed?: number;
   /** Share of chats left for you to answer (default 0.5; the first chat is always yours). */
   yoursShare?: number;
-  /** Number of the first chat id: `c-<n>` (default random 3000–8999, in hundreds). */
+  /** Number of the first chat id: `c-<n>`, then one up for each chat (default 3001). */
   firstChatNumber?: number;
   /** Seeded random source in [0, 1) (default: `seededRandom(startAt)`). */
   random?: () => number;
@@ -92,6 +107,10 @@ export const COLLEAGUES: Record<string, string> = {
   'a-7': 'Jordan',
   'a-12': 'Chris',
 };
+
+/** What a customer of yours says when their patience runs out, before the chat closes. */
+export const LEAVING_TEXT =
+  "I have to go now, thanks. I'll get back in touch if I still need help.";
 
 /** Mulberry32: a small deterministic random source. */
 export function seededRandom(seed: number): () => number {
@@ -136,77 +155,87 @@ function gap(random: () => number, mean: number, min: number, max: number): numb
   return Math.round(Math.min(max, Math.max(min, exponential)));
 }
 
-/**
- * When each chat opens, relative to the start: two right away so the page is never empty —
- * one of yours whose customer has just started writing and a colleague's already under way —
- * then exponential gaps (clamped) until `maxChats` or the end.
- */
-function arrivals(
-  o: Required<Pick<PlanOptions, 'maxChats' | 'durationMs' | 'meanGapMs' | 'minGapMs' | 'maxGapMs'>>,
-  random: () => number,
-): number[] {
-  const offsets = [-4_000, -40_000];
-  let t = 0;
-  while (offsets.length < o.maxChats) {
-    t += gap(random, o.meanGapMs, o.minGapMs, o.maxGapMs);
-    if (t >= o.durationMs) break;
-    offsets.push(t);
-  }
-  return offsets.slice(0, Math.max(0, o.maxChats));
-}
-
-/** The whole simulation as data: which chats open when, and every event they send. */
-export function planSimulation(
-  scenarios: readonly SimScenario[],
-  options: PlanOptions,
-): SimulationPlan {
-  const random = options.random ?? seededRandom(options.startAt);
-  const o = {
-    maxChats: options.maxChats ?? 12,
-    durationMs: options.durationMs ?? 15 * 60_000,
-    meanGapMs: options.meanGapMs ?? 45_000,
-    minGapMs: options.minGapMs ?? 15_000,
-    maxGapMs: options.maxGapMs ?? 100_000,
-  };
-  const yoursShare = options.yoursShare ?? 0.5;
-  const you = options.agentId ?? 'a-3';
-  const endsAt = options.startAt + o.durationMs;
-  const firstNumber = options.firstChatNumber ?? 3000 + Math.floor(random() * 60) * 100;
-  const chats: PlannedChat[] = [];
-  const events: Array<PlannedEvent & { seq: number }> = [];
-  if (scenarios.length === 0) return { chats, events: [], endsAt };
-
-  // Scenarios in a shuffled cycle, so consecutive chats differ; names likewise.
-  const deck: number[] = [];
-  const nextScenario = (want?: (s: SimScenario) => boolean): SimScenario => {
+/** Draws from `items` in shuffled rounds, so consecutive draws differ. */
+function shuffledCycle<T>(items: readonly T[], random: () => number) {
+  const deck: T[] = [];
+  return (want?: (item: T) => boolean): T => {
     if (deck.length === 0) {
-      const fresh = scenarios.map((_, i) => i);
+      const fresh = [...items];
       for (let i = fresh.length - 1; i > 0; i -= 1) {
         const j = Math.floor(random() * (i + 1));
         [fresh[i], fresh[j]] = [fresh[j]!, fresh[i]!];
       }
       deck.push(...fresh);
     }
-    const pick = want ? deck.findIndex((i) => want(scenarios[i]!)) : 0;
-    const [index] = deck.splice(Math.max(0, pick), 1);
-    return scenarios[index!]!;
+    const pick = want ? deck.findIndex(want) : 0;
+    return deck.splice(Math.max(0, pick), 1)[0]!;
   };
-  const names = [...CUSTOMER_NAMES];
+}
+
+/** One planned chat and every event it sends, in order. */
+export interface ChatPlan {
+  chat: PlannedChat;
+  events: PlannedEvent[];
+}
+
+/**
+ * The simulation as data, one chat at a time in arrival order: two right away so the page is
+ * never empty — one of yours whose customer has just started writing and a colleague's
+ * already under way — then one after each exponential gap (clamped), later while `maxOpen`
+ * chats are open. Endless unless `maxChats` or `durationMs` bound it.
+ */
+export function* planChats(
+  scenarios: readonly SimScenario[],
+  options: PlanOptions,
+): Generator<ChatPlan, void, undefined> {
+  const random = options.random ?? seededRandom(options.startAt);
+  const speed = options.speed !== undefined && options.speed > 0 ? options.speed : 1;
+  const scaled = (ms: number) => Math.round(ms / speed);
+  const maxChats = options.maxChats ?? Number.POSITIVE_INFINITY;
+  const endsAt = options.startAt + (options.durationMs ?? Number.POSITIVE_INFINITY);
+  const maxOpen = Math.max(1, options.maxOpen ?? 8);
+  const meanGap = options.meanGapMs ?? 45_000;
+  const minGap = options.minGapMs ?? 15_000;
+  const maxGap = options.maxGapMs ?? 100_000;
+  const patience = scaled(options.patienceMs ?? 6 * 60_000);
+  const yoursShare = options.yoursShare ?? 0.5;
+  const you = options.agentId ?? 'a-3';
+  const firstNumber = options.firstChatNumber ?? 3001;
+  if (scenarios.length === 0) return;
+
+  const nextScenario = shuffledCycle(scenarios, random);
+  const nextName = shuffledCycle(CUSTOMER_NAMES, random);
   const colleagueIds = Object.keys(COLLEAGUES);
   const hasAgent = (s: SimScenario) =>
     s.events.some((e) => e.event.type === 'message' && e.event.author === 'agent');
+  /** When the chats planned so far close (those still open at the last arrival). */
+  let closing: number[] = [];
+  let clock = options.startAt;
 
-  let seq = 0;
-  arrivals(o, random).forEach((offset, n) => {
+  for (let n = 0; n < maxChats; n += 1) {
+    let startAt: number;
+    if (n < 2) startAt = options.startAt - scaled(n === 0 ? 4_000 : 40_000);
+    else {
+      clock += scaled(gap(random, meanGap, minGap, maxGap));
+      // Full: the next chat arrives as the first of the open ones closes.
+      for (;;) {
+        closing = closing.filter((at) => at > clock);
+        if (closing.length < maxOpen) break;
+        clock = Math.min(...closing);
+      }
+      startAt = clock;
+    }
+    if (startAt >= endsAt) return;
+
     // The first chat is yours, the second a colleague's chat under way (when a script has
     // agent lines); after that, chance decides.
     const kind: ChatKind =
       n === 0 ? 'yours' : n === 1 ? 'colleague' : random() < yoursShare ? 'yours' : 'colleague';
     const scenario = nextScenario(kind === 'colleague' ? hasAgent : undefined);
     const chatKind: ChatKind = kind === 'colleague' && !hasAgent(scenario) ? 'yours' : kind;
-    const chatId = `c-${firstNumber + n}`;
-    const startAt = options.startAt + offset;
-    const name = names.splice(Math.floor(random() * names.length), 1)[0] ?? `Customer ${n + 1}`;
+    const number = firstNumber + n;
+    const chatId = `c-${number}`;
+    const name = nextName();
     const started = scenario.events.find((e) => e.event.type === 'chat.started')?.event;
     const scriptedName = String(
       (started?.customer as { name?: unknown } | undefined)?.name ?? '',
@@ -219,10 +248,18 @@ export function planSimulation(
       scenario.events.find((e) => e.event.type === 'message' && e.event.author === 'agent')
         ?.after ?? Number.POSITIVE_INFINITY;
 
-    chats.push({ chatId, kind: chatKind, scenario: scenario.name, customer: name, startAt });
+    const events: PlannedEvent[] = [];
+    const add = (at: number, event: Record<string, unknown> & { type: string }, ifOpen = false) => {
+      if (at >= endsAt) return;
+      events.push({
+        at,
+        event: { ...event, chatId, at: new Date(at).toISOString() },
+        ...(ifOpen ? { ifOpen: true as const } : {}),
+      });
+    };
+    let scriptEnd = startAt;
     for (const { after, event } of scenario.events) {
-      const at = startAt + after;
-      if (at >= endsAt) continue;
+      const at = startAt + scaled(after);
       const isAgent = event.type === 'message' && event.author === 'agent';
       if (chatKind === 'yours') {
         // Yours: the customer's side only, and only until the script's agent answered.
@@ -233,9 +270,9 @@ export function planSimulation(
       if (event.type === 'chat.started') {
         const customer = { ...(event.customer as Record<string, unknown> | undefined) };
         customer.name = name;
-        customer.id = `u-${firstNumber + n}`;
+        customer.id = `u-${number}`;
         copy.customer = customer;
-        copy.caseRef = `CS-${50000 + ((firstNumber + n) % 10000)}`;
+        copy.caseRef = `CS-${50000 + (number % 10000)}`;
       }
       if (typeof copy.text === 'string' && renameCustomer) {
         copy.text = copy.text.replace(renameCustomer, firstName(name));
@@ -248,15 +285,61 @@ export function planSimulation(
         }
       }
       if (typeof copy.by === 'string' && copy.by === you) copy.by = colleague;
-      events.push({
-        at,
-        seq: seq++,
-        event: { ...copy, chatId, at: new Date(at).toISOString() },
-      });
+      scriptEnd = at;
+      add(at, copy);
     }
-  });
-  events.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { chats, events: events.map(({ at, event }) => ({ at, event })), endsAt };
+    const closedInScript = events.some((e) => e.event.type === 'chat.closed');
+    // A chat whose script does not close it (yours, always): the customer leaves in time.
+    const closeAt = closedInScript
+      ? scriptEnd
+      : Math.max(startAt + patience, scriptEnd + scaled(minGap));
+    if (!closedInScript) {
+      add(
+        closeAt - scaled(5_000),
+        {
+          type: 'message',
+          id: `leave-${number}`,
+          author: 'customer',
+          text: LEAVING_TEXT,
+        },
+        true,
+      );
+      add(closeAt, { type: 'chat.closed' }, true);
+    }
+    closing.push(closeAt);
+    yield {
+      chat: { chatId, kind: chatKind, scenario: scenario.name, customer: name, startAt, closeAt },
+      events,
+    };
+  }
+}
+
+/**
+ * The chats that open before `until` (default: the end of a bounded run, else 15 minutes in)
+ * and every event of theirs due before it, as one plan.
+ */
+export function planSimulation(
+  scenarios: readonly SimScenario[],
+  options: PlanOptions & { until?: number },
+): SimulationPlan {
+  const endsAt =
+    options.until ??
+    (options.durationMs !== undefined
+      ? options.startAt + options.durationMs
+      : options.startAt + 15 * 60_000);
+  const chats: PlannedChat[] = [];
+  const events: PlannedEvent[] = [];
+  for (const plan of planChats(scenarios, options)) {
+    if (plan.chat.startAt >= endsAt) break;
+    chats.push(plan.chat);
+    events.push(...plan.events.filter((e) => e.at < endsAt));
+  }
+  return { chats, events: byTime(events), endsAt };
+}
+
+/** Ordered by `at`; ties keep their order (Array#sort is stable). */
+function byTime(events: PlannedEvent[]): PlannedEvent[] {
+  return events.sort((a, b) => a.at - b.at);
 }
 
 /** Events due at `now` from `cursor` on: the batch and the new cursor. Pure. */
@@ -280,8 +363,15 @@ export interface SimulatorOptions extends Omit<PlanOptions, 'startAt' | 'random'
   scenarios: readonly SimScenario[];
   /** The server's in-process ingest (`RunningServer.ingest`). */
   ingest(events: PlannedEvent['event'][]): Promise<unknown>;
+  /**
+   * Whether a chat is still open (the agent may have closed it): a customer leaves only an
+   * open chat. Default: always.
+   */
+  isOpen?(chatId: string): Promise<boolean>;
   /** Seed of the random source (default: the start time). */
   seed?: number;
+  /** Starts this long ago, ms: what was due meanwhile goes out at once (default 0). */
+  skipMs?: number;
   /** Clock and timers (default: the real ones); tests pass a fake. */
   timers?: SimulatorTimers;
   /** Called when a chat opens (the demo prints it). */
@@ -293,12 +383,15 @@ export interface SimulatorOptions extends Omit<PlanOptions, 'startAt' | 'random'
 export interface SimulatorStats {
   chats: number;
   events: number;
-  /** Why it stopped. */
+  /** Why it stopped: a bounded run came to its end, or `close()`. */
   reason: 'finished' | 'closed';
 }
 
 export interface Simulator {
-  plan: SimulationPlan;
+  /** The simulation's start (now, or `skipMs` ago). */
+  startAt: number;
+  /** The chats planned so far, in arrival order (a minute ahead of now at least). */
+  chats(): readonly PlannedChat[];
   /** Resolves when the simulation ends (by itself or by `close()`). */
   done: Promise<SimulatorStats>;
   /** Stops at once: nothing more is sent; waits for an ingest in flight. */
@@ -311,18 +404,25 @@ const realTimers: SimulatorTimers = {
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
-/** Plans the simulation from now and plays it: each due batch goes to `ingest`, in order. */
+/** How far ahead the runner plans, and so the longest it sleeps. */
+const LOOKAHEAD_MS = 60_000;
+
+/** Plays the simulation from now (or `skipMs` ago): each due batch goes to `ingest`, in order. */
 export function startSimulator(options: SimulatorOptions): Simulator {
   const timers = options.timers ?? realTimers;
-  const startAt = timers.now();
-  const plan = planSimulation(options.scenarios, {
+  const startAt = timers.now() - Math.max(0, options.skipMs ?? 0);
+  const plans = planChats(options.scenarios, {
     ...options,
     startAt,
     random: seededRandom(options.seed ?? startAt),
   });
   const warn = options.warn ?? (() => {});
+  const isOpen = options.isOpen ?? (async () => true);
+  const planned: PlannedChat[] = [];
   const opened = new Set<string>();
-  let cursor = 0;
+  /** Planned events not sent yet, by time. */
+  let queue: PlannedEvent[] = [];
+  let exhausted = false;
   let sent = 0;
   let timer: unknown = null;
   let stopped = false;
@@ -337,50 +437,79 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     stopped = true;
     if (timer !== null) timers.clearTimeout(timer);
     timer = null;
-    const stats: SimulatorStats = { chats: opened.size, events: sent, reason };
-    void inFlight.then(() => finish(stats));
+    void inFlight.then(() => finish({ chats: opened.size, events: sent, reason }));
+  };
+
+  /** Plans chats until one starts past `until` (or the plan ends). */
+  const planUntil = (until: number) => {
+    let added = false;
+    while (!exhausted && (planned.length === 0 || planned[planned.length - 1]!.startAt <= until)) {
+      const next = plans.next();
+      if (next.done) exhausted = true;
+      else {
+        planned.push(next.value.chat);
+        queue.push(...next.value.events);
+        added = true;
+      }
+    }
+    if (added) queue = byTime(queue);
+  };
+
+  const send = (batch: PlannedEvent[]) => {
+    // Batches go out one after another, so the server sees them in order.
+    inFlight = inFlight
+      .then(async () => {
+        const closed = new Set<string>();
+        for (const { ifOpen, event } of batch) {
+          if (ifOpen && !closed.has(event.chatId) && !(await isOpen(event.chatId))) {
+            closed.add(event.chatId);
+          }
+        }
+        const events = batch.filter((p) => !closed.has(p.event.chatId)).map((p) => p.event);
+        if (events.length === 0) return undefined;
+        sent += events.length;
+        return options.ingest(events);
+      })
+      .then(
+        (outcome) => {
+          const rejected = (outcome as { rejected?: unknown[] } | undefined)?.rejected;
+          if (Array.isArray(rejected) && rejected.length > 0) {
+            warn(`simulator: ${rejected.length} event(s) rejected: ${JSON.stringify(rejected)}`);
+          }
+        },
+        (err: unknown) => warn(`simulator: ingest failed: ${(err as Error).message}`),
+      );
   };
 
   const tick = () => {
     timer = null;
     if (stopped) return;
     const now = timers.now();
-    const due = takeDue(plan.events, cursor, Math.min(now, plan.endsAt - 1));
-    cursor = due.cursor;
+    planUntil(now + LOOKAHEAD_MS);
+    const due = takeDue(queue, 0, now);
+    queue = queue.slice(due.cursor);
     if (due.batch.length > 0) {
       for (const { event } of due.batch) {
         if (event.type === 'chat.started' && !opened.has(event.chatId)) {
           opened.add(event.chatId);
-          const chat = plan.chats.find((c) => c.chatId === event.chatId);
+          const chat = planned.find((c) => c.chatId === event.chatId);
           if (chat) options.onChat?.(chat);
         }
       }
-      sent += due.batch.length;
-      const batch = due.batch.map((p) => p.event);
-      // Batches go out one after another, so the server sees them in order.
-      inFlight = inFlight
-        .then(() => options.ingest(batch))
-        .then(
-          (outcome) => {
-            const rejected = (outcome as { rejected?: unknown[] } | undefined)?.rejected;
-            if (Array.isArray(rejected) && rejected.length > 0) {
-              warn(`simulator: ${rejected.length} event(s) rejected: ${JSON.stringify(rejected)}`);
-            }
-          },
-          (err: unknown) => warn(`simulator: ingest failed: ${(err as Error).message}`),
-        );
+      send(due.batch);
     }
-    const next = plan.events[cursor];
-    if (!next || next.at >= plan.endsAt) {
+    if (exhausted && queue.length === 0) {
       stop('finished');
       return;
     }
-    timer = timers.setTimeout(tick, Math.max(0, next.at - timers.now()));
+    const wake = Math.min(queue[0]?.at ?? Number.POSITIVE_INFINITY, now + LOOKAHEAD_MS);
+    timer = timers.setTimeout(tick, Math.max(0, wake - timers.now()));
   };
   tick();
 
   return {
-    plan,
+    startAt,
+    chats: () => planned,
     done,
     close() {
       stop('closed');

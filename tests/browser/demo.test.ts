@@ -1,6 +1,8 @@
-// The demo helpdesk, built and served under the strict CSP (plus the hash of its inline
-// queue stub): the widget docks, scenario events arrive, a reply chosen in the widget lands
-// in the composer, and what the agent sends reaches the widget as an agent message.
+// The scripted demo helpdesk (`npm run demo -- --local`, index.html), built and served under
+// the strict CSP (plus the hash of its inline queue stub): the widget docks, scenario events
+// arrive, a reply chosen in the widget lands in the composer, and what the agent sends
+// reaches the widget as an agent message. Its URL options (docs/embedding.md) all work:
+// ?skip= and ?chat= in the first test, ?speed= and ?dock=narrow in the second.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +96,32 @@ describeBrowser('demo helpdesk', { timeout: 90_000 }, () => {
       expect(await firstResponse()).toBe(stopped);
       expect(w.errors).toEqual([]);
       expect(await w.violations()).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('takes ?speed= (the scripts play faster) and ?dock=narrow (a 320 px dock)', async () => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    const url = server.add('demo-options.html', html, { csp: 'inline-hashes' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const w = await watch(context);
+      const { page } = w;
+      // 20 s in: at speed 1 the password-reset customer (c-2003, from 4 s before load) has
+      // written once; at speed 2 their second message (24.8 s into the script) is out too.
+      await page.goto(`${url}?skip=20&speed=2&chat=c-2003&dock=narrow`);
+      await waitInShadow(page, '[data-cp-chat="c-2003"]');
+      await page.waitForSelector('form.composer[data-chat="c-2003"]');
+      expect(await page.locator('.msg-customer').count()).toBeGreaterThanOrEqual(2);
+      const dock = await page.locator('#playbook').boundingBox();
+      expect(Math.round(dock!.width)).toBe(320);
+
+      await page.goto(`${url}?skip=20&chat=c-2003`);
+      await page.waitForSelector('form.composer[data-chat="c-2003"]');
+      expect(await page.locator('.msg-customer').count()).toBe(1);
+      expect(Math.round((await page.locator('#playbook').boundingBox())!.width)).toBe(380);
+      expect(w.errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -72,7 +72,7 @@ describe.runIf(built || process.env.CI)('live demo: what it serves and who may p
 
   it('refuses cross-site posts to /demo/say (CSRF) and takes the page’s own', async () => {
     const session = (await (await get('/demo/session')).json()) as { sessionToken: string };
-    expect(session.sessionToken).toMatch(/^[\w-]{20,}$/);
+    expect(session.sessionToken).toMatch(/^[\w-]+\.[\w-]{20,}$/);
     const say = (headers: Record<string, string>, body: string) =>
       fetch(new URL('/demo/say', demo.url), { method: 'POST', headers, body });
     const body = JSON.stringify({ chatId: 'c-secret', text: 'hello from elsewhere' });

@@ -1,13 +1,16 @@
 // The live demo's simulator (src/server/simulator.ts) on a fake clock: the plan is pure and
-// seeded, and the runner sends each due batch through `ingest` in order, stops by itself after
-// its bounds, and stops at once on close().
+// seeded, endless unless bounded, with a bounded number of open chats; the runner sends each
+// due batch through `ingest` in order, keeps going for as long as it runs (or stops by itself
+// at its bounds), and stops at once on close().
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../src/core/index.ts';
 import {
+  LEAVING_TEXT,
   type PlannedEvent,
   parseScenario,
+  planChats,
   planSimulation,
   type SimScenario,
   type SimulatorTimers,
@@ -84,6 +87,7 @@ describe('planSimulation', () => {
       startAt: T0,
       maxChats: 10,
       durationMs: 30 * 60_000,
+      maxOpen: 100,
       random: seeded(7),
     });
     expect(plan.chats).toHaveLength(10);
@@ -97,7 +101,9 @@ describe('planSimulation', () => {
       expect(at - previous).toBeLessThanOrEqual(100_000);
       previous = at;
     }
-    expect(new Set(plan.chats.map((c) => c.chatId)).size).toBe(10);
+    expect(plan.chats.map((c) => c.chatId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `c-${3001 + i}`),
+    );
     // Ordered, each event's `at` is its due time, and the engine accepts every one.
     for (let i = 1; i < plan.events.length; i += 1) {
       expect(plan.events[i]!.at).toBeGreaterThanOrEqual(plan.events[i - 1]!.at);
@@ -125,7 +131,7 @@ describe('planSimulation', () => {
     }
   });
 
-  it('leaves "yours" chats to the agent: customer messages only, and never writes as the agent', () => {
+  it('leaves "yours" chats to the agent: customer messages only, never as the agent; the customer leaves in time', () => {
     const plan = planSimulation(scenarios, {
       startAt: T0,
       maxChats: 12,
@@ -141,9 +147,16 @@ describe('planSimulation', () => {
       const agents = events.filter((e) => e.type === 'message' && e.author === 'agent');
       if (chat.kind === 'yours') {
         expect(agents).toEqual([]);
-        expect(events.some((e) => e.type === 'chat.closed')).toBe(false);
         expect(events.some((e) => e.author === 'customer')).toBe(true);
+        // After six minutes the customer says goodbye and the chat closes, only if still open.
+        const leaving = plan.events.filter((e) => e.event.chatId === chat.chatId && e.ifOpen);
+        expect(leaving.map((e) => e.event.type)).toEqual(['message', 'chat.closed']);
+        expect(leaving[0]!.event.text).toBe(LEAVING_TEXT);
+        expect(leaving[1]!.at).toBe(chat.closeAt);
+        expect(chat.closeAt - chat.startAt).toBeGreaterThanOrEqual(6 * 60_000);
       } else {
+        expect(events.at(-1)!.type).toBe('chat.closed');
+        expect(Date.parse(events.at(-1)!.at)).toBe(chat.closeAt);
         expect(agents.length).toBeGreaterThan(0);
       }
       for (const a of agents) expect(a.agentId).not.toBe('a-3');
@@ -162,6 +175,53 @@ describe('planSimulation', () => {
     for (const e of plan.events) expect(e.at).toBeLessThan(plan.endsAt);
     expect(planSimulation(scenarios, { startAt: T0, maxChats: 1 }).chats).toHaveLength(1);
     expect(planSimulation([], { startAt: T0 }).events).toEqual([]);
+  });
+
+  it('goes on without end: chats keep arriving at a steady pace and no more than maxOpen are open', () => {
+    const chats = [];
+    for (const plan of planChats(scenarios, { startAt: T0, random: seeded(21), maxOpen: 6 })) {
+      chats.push(plan.chat);
+      if (chats.length === 300) break;
+    }
+    expect(chats).toHaveLength(300);
+    // Open at each arrival (the new chat included): never more than six.
+    for (const chat of chats) {
+      const open = chats.filter((c) => c.startAt <= chat.startAt && c.closeAt > chat.startAt);
+      expect(open.length).toBeLessThanOrEqual(6);
+    }
+    // Steady: every ten minutes of the first three hours bring new chats.
+    for (let from = T0; from < T0 + 3 * 3600_000; from += 600_000) {
+      const arrived = chats.filter((c) => c.startAt >= from && c.startAt < from + 600_000);
+      expect(arrived.length, new Date(from).toISOString()).toBeGreaterThanOrEqual(3);
+    }
+    // Every chat closes, and the ids go on counting.
+    for (const chat of chats) expect(chat.closeAt).toBeGreaterThan(chat.startAt);
+    expect(chats.at(-1)!.chatId).toBe('c-3300');
+  });
+
+  it('plays faster at a higher speed: the same chats, every offset divided by it', () => {
+    const normal = planSimulation(scenarios, { startAt: T0, maxChats: 4, random: seeded(8) });
+    const fast = planSimulation(scenarios, {
+      startAt: T0,
+      maxChats: 4,
+      speed: 2,
+      random: seeded(8),
+      until: T0 + 3600_000,
+    });
+    expect(fast.chats.map((c) => c.chatId)).toEqual(normal.chats.map((c) => c.chatId));
+    for (const [i, chat] of normal.chats.entries()) {
+      const quick = fast.chats[i]!;
+      expect(quick.scenario).toBe(chat.scenario);
+      expect(quick.startAt - T0).toBeCloseTo((chat.startAt - T0) / 2, -1);
+      const events = (plan: typeof normal, id: string) =>
+        plan.events.filter((e) => e.event.chatId === id).map((e) => e.at);
+      const a = events(normal, chat.chatId);
+      const b = events(fast, quick.chatId);
+      expect(b).toHaveLength(a.length);
+      for (const [j, at] of a.entries()) {
+        expect(b[j]! - quick.startAt).toBeCloseTo((at - chat.startAt) / 2, -1);
+      }
+    }
   });
 
   it('takeDue hands out what is due, in order, once', () => {
@@ -193,19 +253,28 @@ describe('startSimulator on a fake clock', () => {
       },
       onChat: (chat) => opened.push(chat.chatId),
     });
+    // The same plan as the pure function's for that seed.
+    const plan = planSimulation(scenarios, {
+      startAt: T0,
+      maxChats: 4,
+      random: seeded(42),
+      until: T0 + 24 * 3600_000,
+    });
+    expect(sim.startAt).toBe(T0);
+    expect(sim.chats()).toEqual(plan.chats);
     await clock.advance(0);
     // The backlog: both starting chats' events already due, in one batch.
     expect(rec.batches).toHaveLength(1);
     const first = rec.batches[0]!.events;
     expect(first.filter((e) => e.type === 'chat.started').map((e) => e.chatId)).toEqual([
-      sim.plan.chats[1]!.chatId,
-      sim.plan.chats[0]!.chatId,
+      plan.chats[1]!.chatId,
+      plan.chats[0]!.chatId,
     ]);
     expect(opened).toHaveLength(2);
     for (const e of first) expect(Date.parse(e.at)).toBeLessThanOrEqual(T0);
 
     // Nothing before it is due; each later event exactly at its time.
-    const next = sim.plan.events.find((e) => e.at > T0)!;
+    const next = plan.events.find((e) => e.at > T0)!;
     await clock.advance(next.at - T0 - 1);
     expect(rec.batches).toHaveLength(1);
     await clock.advance(1);
@@ -214,12 +283,92 @@ describe('startSimulator on a fake clock', () => {
     expect(rec.batches[1]!.events[0]).toEqual(next.event);
 
     // Run to the end: every planned event sent once, in order, and it stops by itself.
-    await clock.advance(sim.plan.endsAt - clock.now());
-    expect(rec.all()).toEqual(sim.plan.events.map((e) => e.event));
+    await clock.advance(plan.events.at(-1)!.at - clock.now());
+    expect(rec.all()).toEqual(plan.events.map((e) => e.event));
     const stats = await sim.done;
-    expect(stats).toEqual({ chats: 4, events: sim.plan.events.length, reason: 'finished' });
+    expect(stats).toEqual({ chats: 4, events: plan.events.length, reason: 'finished' });
     expect(opened).toHaveLength(4);
     expect(clock.pending()).toBe(0);
+  });
+
+  it('keeps going for as long as it runs, with a bounded number of open chats', async () => {
+    const clock = fakeClock(T0);
+    const rec = recorder();
+    const sim = startSimulator({
+      scenarios,
+      seed: 3,
+      maxOpen: 5,
+      timers: clock,
+      ingest: async (events) => {
+        rec.batches.push({ at: clock.now(), events });
+      },
+    });
+    const open = new Set<string>();
+    let most = 0;
+    for (let hour = 0; hour < 3; hour += 1) {
+      const before = rec.all().filter((e) => e.type === 'chat.started').length;
+      await clock.advance(3600_000);
+      const started = rec.all().filter((e) => e.type === 'chat.started').length;
+      expect(started - before, `hour ${hour + 1}`).toBeGreaterThan(20);
+    }
+    for (const { events } of rec.batches) {
+      for (const e of events) {
+        if (e.type === 'chat.started') open.add(e.chatId);
+        if (e.type === 'chat.closed') open.delete(e.chatId);
+      }
+      most = Math.max(most, open.size);
+    }
+    expect(most).toBeLessThanOrEqual(5);
+    expect(clock.pending()).toBe(1);
+    expect((await sim.close()).reason).toBe('closed');
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('a customer leaves only a chat that is still open', async () => {
+    const clock = fakeClock(T0);
+    const rec = recorder();
+    const sim = startSimulator({
+      scenarios,
+      seed: 42,
+      maxChats: 1,
+      timers: clock,
+      // The agent closed the chat already.
+      isOpen: async () => false,
+      ingest: async (events) => {
+        rec.batches.push({ at: clock.now(), events });
+      },
+    });
+    const [yours] = sim.chats();
+    expect(yours!.kind).toBe('yours');
+    await clock.advance(yours!.closeAt - T0);
+    await sim.done;
+    expect(rec.all().some((e) => e.text === LEAVING_TEXT || e.type === 'chat.closed')).toBe(false);
+    expect(rec.all().some((e) => e.author === 'customer')).toBe(true);
+  });
+
+  it('skipMs starts the simulation that long ago: what was due goes out at once', async () => {
+    const clock = fakeClock(T0);
+    const rec = recorder();
+    const sim = startSimulator({
+      scenarios,
+      seed: 5,
+      skipMs: 5 * 60_000,
+      timers: clock,
+      ingest: async (events) => {
+        rec.batches.push({ at: clock.now(), events });
+      },
+    });
+    await clock.advance(0);
+    expect(sim.startAt).toBe(T0 - 5 * 60_000);
+    const plan = planSimulation(scenarios, {
+      startAt: sim.startAt,
+      random: seeded(5),
+      until: T0 + 1,
+    });
+    expect(rec.batches).toHaveLength(1);
+    expect(rec.batches[0]!.events).toEqual(plan.events.map((e) => e.event));
+    expect(plan.chats.length).toBeGreaterThan(3);
+    await sim.close();
   });
 
   it('warns and carries on when an ingest fails', async () => {
