@@ -74,6 +74,8 @@ export default defineConfig({
     // No inlined assets: data: URLs would need `img-src data:` under the strict policy.
     assetsInlineLimit: 0,
     sourcemap: false,
-    rollupOptions: { input: { index: 'index.html', live: 'demo/live.html' } },
+    rollupOptions: {
+      input: { index: 'index.html', live: 'demo/live.html', settings: 'demo/settings.html' },
+    },
   },
 });

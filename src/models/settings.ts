@@ -1,9 +1,12 @@
-// The supervisor view's model (realtime issue, "Supervisors"): a draft of the team's
-// thresholds, hold phrases and overrides, validated as typed by the engine's validateConfig,
-// a preview of the open chats under the draft (rulesFor + read at the scheduler's now), and
-// save / history / revert through the transport. The server's `welcome` role is
-// authoritative; the `role` option only stands in until the server has said who we are.
-// With the local transport there is no server: the draft and its preview work, saving does not.
+// The supervisor view's model (realtime issue, "Supervisors"; issue 14, "Supervisor
+// settings"): a draft of the team's thresholds, hold phrases and overrides, validated as typed
+// by the engine's validateConfig, a preview of the open chats under the draft (rulesFor + read
+// at the scheduler's now), and save / history / revert
+// through the transport, each answer kept as the outcome of what caused it (shown beside that
+// button). The server's `welcome` role is authoritative; the `role` option only stands in
+// until the server has said who we are. With the local transport there is no server: the
+// draft and its preview work, saving does not. The words (field names, plain errors, diffs)
+// are the views' business: config-diff.ts.
 import { computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import { supervisorOf, type Transport } from '../adapters/transport.ts';
 import {
@@ -19,9 +22,6 @@ import type { ConfigSaveAck, ConfigVersion } from '../server/wire.ts';
 import type { ChatsModel } from './chats.ts';
 import type { CommandsModel } from './commands.ts';
 import { chatName } from './describe.ts';
-
-/** An error as shown: "maxGapS: must be greater than 0". */
-export const errorText = (e: ConfigError) => `${e.field}: ${e.message}`;
 
 export const THRESHOLDS = ['firstResponseS', 'firstResponseWarnS', 'maxGapS', 'gapWarnS'] as const;
 
@@ -39,10 +39,25 @@ export interface PreviewRow {
   now: ChatReading;
   /** Under the draft; null while the draft is invalid. */
   draft: ChatReading | null;
+  /** What overrides match on. */
+  tier: string | undefined;
+  channel: string | undefined;
+}
+
+/** The answer to a save or a revert, shown beside the button that asked. */
+export interface SettingsOutcome {
+  /** What asked: the Save button, or the revert to this version. */
+  cause: 'save' | number;
+  ok: boolean;
+  /** The version the server stored (ok). */
+  version?: number;
+  /** Why not: the server's field errors, or what went wrong on the way. */
+  errors?: ConfigError[];
+  message?: string;
 }
 
 export interface SettingsModel {
-  /** The disclosure is open. */
+  /** The view is on screen (the sidebar's disclosure is open, or the settings page shown). */
   readonly open: Signal<boolean>;
   /** The history version whose revert waits for a confirming click. */
   readonly confirm: Signal<number | null>;
@@ -58,6 +73,10 @@ export interface SettingsModel {
   readonly comment: Signal<string>;
   /** Newest first; null until loaded. */
   readonly history: ReadonlySignal<ConfigVersion[] | null>;
+  /** The last save's or revert's answer, until the draft is edited again. */
+  readonly outcome: ReadonlySignal<SettingsOutcome | null>;
+  /** Shows the view: opens it, and loads the history now or once the server can answer. */
+  show(): void;
   /** Changes a copy of the draft. */
   edit(change: (draft: Draft) => void): void;
   /** Sets one field, by its path. */
@@ -65,7 +84,10 @@ export interface SettingsModel {
   save(): Promise<void>;
   revert(version: number): Promise<void>;
   loadHistory(): Promise<void>;
-  /** Reads the server's welcome again (after a status, config or events push). */
+  /**
+   * Reads the server's welcome again (after a status, config or events push); an open view
+   * whose history is older than the team's configuration loads it again.
+   */
   refresh(): void;
 }
 
@@ -75,7 +97,7 @@ export interface SettingsDeps {
   now: ReadonlySignal<number>;
   transport: Transport;
   role: 'agent' | 'supervisor';
-  /** Success and failure messages go to the widget's notice bar. */
+  /** Problems no button caused (the history could not load) go to the widget's notice bar. */
   inform: CommandsModel['inform'];
 }
 
@@ -117,43 +139,62 @@ export function createSettings(deps: SettingsDeps): SettingsModel {
   const edited = signal<Draft | null>(null);
   const serverErrors = signal<ConfigError[]>([]);
   const history = signal<ConfigVersion[] | null>(null);
+  const outcome = signal<SettingsOutcome | null>(null);
   const comment = signal('');
+  const open = signal(false);
+  /** The configuration the history was last asked for at. */
+  let historyOf: TeamConfig | null = null;
 
   const draft = computed(() => edited.value ?? draftOf(config.value));
   const result = computed(() => validateConfig(inputOf(draft.value), config.value));
 
   /** The comment is taken (so Save stays disabled until the answer) and given back on failure. */
-  async function run(text: string, request: () => Promise<ConfigSaveAck>): Promise<void> {
+  async function run(
+    cause: SettingsOutcome['cause'],
+    text: string,
+    request: () => Promise<ConfigSaveAck>,
+  ): Promise<void> {
     comment.value = '';
-    let problem: string;
+    outcome.value = null;
     try {
       const ack = await request();
       serverErrors.value = ack.ok ? [] : ack.errors;
       if (ack.ok) {
         // The saved configuration comes back as the server's `config` push.
         edited.value = null;
-        inform('info', `Saved: version ${ack.version}.`);
+        outcome.value = { cause, ok: true, version: ack.version };
         return loadHistory();
       }
-      problem = ack.errors.map(errorText).join('; ');
+      outcome.value = { cause, ok: false, errors: ack.errors };
     } catch (err) {
-      problem = (err as Error).message;
+      outcome.value = { cause, ok: false, message: (err as Error).message };
     }
     comment.value = text;
-    inform('error', `Not saved: ${problem}`);
   }
 
   async function loadHistory(): Promise<void> {
+    const server = sup();
+    if (!server) return;
+    historyOf = config.peek();
     try {
-      const versions = await sup()?.configHistory();
-      if (versions) history.value = versions.slice().reverse();
+      history.value = (await server.configHistory()).slice().reverse();
     } catch (err) {
-      inform('error', (err as Error).message);
+      // Asked again at the next refresh (the connection's status, a push); before the
+      // server's first welcome the socket was still connecting: nothing to tell.
+      historyOf = null;
+      if (server.welcome()) {
+        inform('error', `The settings history could not load: ${(err as Error).message}`);
+      }
     }
   }
 
+  /** Loads the history of an open view when it is older than the team's configuration. */
+  function follow(): void {
+    if (open.peek() && historyOf !== config.peek() && sup()) void loadHistory();
+  }
+
   const model: SettingsModel = {
-    open: signal(false),
+    open,
     confirm: signal<number | null>(null),
     visible: computed(() => {
       poke.value;
@@ -182,17 +223,24 @@ export function createSettings(deps: SettingsDeps): SettingsModel {
           name: chatName(state, chat.id),
           now: chat.reading.value!,
           draft: r.ok ? read(state, rulesFor(r.config, key), at) : null,
+          ...key,
         });
       }
       return rows;
     }),
     comment,
     history,
+    outcome,
+    show() {
+      open.value = true;
+      follow();
+    },
     edit(change) {
       const d = JSON.parse(JSON.stringify(draft.peek()));
       change(d);
       edited.value = d;
       serverErrors.value = [];
+      outcome.value = null;
     },
     set(path, value) {
       model.edit((d) => {
@@ -205,19 +253,20 @@ export function createSettings(deps: SettingsDeps): SettingsModel {
     async save() {
       const text = comment.peek();
       if (result.peek().ok && text.trim()) {
-        await run(text, () => sup()!.saveConfig(inputOf(draft.peek()), text.trim()));
+        await run('save', text, () => sup()!.saveConfig(inputOf(draft.peek()), text.trim()));
       }
     },
     revert(version) {
       model.confirm.value = null;
       const text = comment.peek();
-      return run(text, () =>
+      return run(version, text, () =>
         sup()!.revertConfig(version, text.trim() || `revert to version ${version}`),
       );
     },
     loadHistory,
     refresh() {
       poke.value++;
+      follow();
     },
   };
   return model;

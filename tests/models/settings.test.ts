@@ -1,6 +1,7 @@
 // The supervisor view's model: draft ↔ configuration, validation as typed, the preview of the
-// open chats under the draft, save / history / revert through a fake supervisor transport,
-// who sees it, and the lazy socket wrapper's forwarding of the capability.
+// open chats under the draft, save / history / revert
+// through a fake supervisor transport with each answer kept for the button that asked, who
+// sees it, and the lazy socket wrapper's forwarding of the capability.
 import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SOCKET_KEY } from '../../src/adapters/chunks.ts';
@@ -179,6 +180,21 @@ describe('settings model: preview', () => {
     settings.set('firstResponseS', 'x');
     expect(settings.preview.value[0]!.draft).toBeNull();
   });
+
+  it('applies a tier override to chats of that tier in any case', () => {
+    const { settings, feed, now } = setup();
+    feed(started('c-1', 0, 'Ann Bo', 'VIP'), started('c-2', 0, 'Cy Dee', 'vip '));
+    feed(started('c-3', 0));
+    now.value = T0 + 12_000;
+    settings.edit((d) => d.overrides.push({ when: { tier: 'Vip' }, firstResponseS: '10' }));
+    expect(settings.preview.value.map((r) => [r.id, r.tier, r.draft?.firstResponse.state])).toEqual(
+      [
+        ['c-1', 'VIP', 'breached'],
+        ['c-2', 'vip ', 'breached'],
+        ['c-3', 'standard', 'ok'],
+      ],
+    );
+  });
 });
 
 describe('settings model: save, history, revert', () => {
@@ -191,7 +207,9 @@ describe('settings model: save, history, revert', () => {
     const [input, comment] = sup.saveConfig.mock.calls[0]!;
     expect(comment).toBe('longer waits on mobile');
     expect(input).toMatchObject({ maxGapS: 150, firstResponseS: 30, overrides: [] });
-    expect(notices.at(-1)).toEqual({ kind: 'info', text: 'Saved: version 1.' });
+    expect(settings.outcome.value).toEqual({ cause: 'save', ok: true, version: 1 });
+    // The answer is shown beside the Save button, not in the widget's notice bar.
+    expect(notices).toEqual([]);
     expect(settings.comment.value).toBe('');
     expect(settings.history.value?.map((v) => v.version)).toEqual([1, 0]);
     // The draft follows the team's configuration again (the server's push applies it).
@@ -217,27 +235,29 @@ describe('settings model: save, history, revert', () => {
     settings.set('maxGapS', '900');
     settings.comment.value = 'try';
     await settings.save();
-    expect(settings.errors.value).toEqual([{ field: 'maxGapS', message: 'above the team policy' }]);
-    expect(notices.at(-1)).toEqual({
-      kind: 'error',
-      text: 'Not saved: maxGapS: above the team policy',
-    });
+    const errors = [{ field: 'maxGapS', message: 'above the team policy' }];
+    expect(settings.errors.value).toEqual(errors);
+    expect(settings.outcome.value).toEqual({ cause: 'save', ok: false, errors });
+    expect(notices).toEqual([]);
     expect(settings.comment.value).toBe('try');
     expect(settings.draft.value.maxGapS).toBe('900');
-    // Editing again clears them (the next save asks the server again).
+    // Editing again clears them and the answer (the next save asks the server again).
     settings.set('maxGapS', '901');
     expect(settings.errors.value).toEqual([]);
+    expect(settings.outcome.value).toBeNull();
   });
 
   it('reports a transport failure', async () => {
-    const { settings, sup, notices } = setup();
+    const { settings, sup } = setup();
     sup.saveConfig.mockRejectedValueOnce(new Error('not connected to the server'));
     settings.comment.value = 'x';
     await settings.save();
-    expect(notices.at(-1)).toEqual({
-      kind: 'error',
-      text: 'Not saved: not connected to the server',
+    expect(settings.outcome.value).toEqual({
+      cause: 'save',
+      ok: false,
+      message: 'not connected to the server',
     });
+    expect(settings.comment.value).toBe('x');
   });
 
   it('reverts to a version with a default comment', async () => {
@@ -249,11 +269,85 @@ describe('settings model: save, history, revert', () => {
     await settings.revert(0);
     expect(sup.revertConfig).toHaveBeenCalledWith(0, 'revert to version 0');
     expect(settings.confirm.value).toBeNull();
+    expect(settings.outcome.value).toEqual({ cause: 0, ok: true, version: 2 });
     expect(settings.history.value?.map((v) => [v.version, v.revertOf])).toEqual([
       [2, 0],
       [1, undefined],
       [0, undefined],
     ]);
+  });
+});
+
+describe('settings model: the history', () => {
+  it('loads when shown, and again once the team configuration changes', async () => {
+    const { settings, sup, config } = setup();
+    settings.refresh();
+    expect(sup.configHistory).not.toHaveBeenCalled();
+    settings.show();
+    expect(settings.open.value).toBe(true);
+    await Promise.resolve();
+    expect(settings.history.value?.map((v) => v.version)).toEqual([0]);
+    settings.refresh();
+    settings.show();
+    expect(sup.configHistory).toHaveBeenCalledTimes(1);
+    // Another supervisor saved: the server pushes the configuration.
+    sup.versions.push({
+      ...sup.versions[0]!,
+      version: 1,
+      config: { ...DEFAULT_CONFIG, maxGapS: 99 },
+    });
+    config.configure({ maxGapS: 99 });
+    settings.refresh();
+    await Promise.resolve();
+    expect(settings.history.value?.map((v) => v.version)).toEqual([1, 0]);
+  });
+
+  it('waits for the server capability (the socket chunk) before asking', async () => {
+    const sup = fakeSupervisor();
+    const transport = createLocalTransport(fakeClock()) as Transport & {
+      supervisor?: typeof sup;
+    };
+    const config = createConfigModel(DEFAULT_CONFIG);
+    const chats = createChats({ config: config.config, now: signal(T0), focusedId: () => null });
+    const settings = createSettings({
+      config: config.config,
+      chats,
+      now: signal(T0),
+      transport,
+      role: 'supervisor',
+      inform: () => {},
+    });
+    settings.show();
+    expect(settings.history.value).toBeNull();
+    transport.supervisor = sup;
+    settings.refresh();
+    await Promise.resolve();
+    expect(settings.history.value?.map((v) => v.version)).toEqual([0]);
+  });
+
+  it('asks again after a failure, quietly while the socket is still connecting', async () => {
+    const sup = fakeSupervisor(null);
+    const { settings, notices } = setup({ supervisor: sup });
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) await Promise.resolve();
+    };
+    sup.configHistory.mockRejectedValueOnce(new Error('not connected to the server'));
+    settings.show();
+    await settle();
+    expect(notices).toEqual([]);
+    // Connected (the status push refreshes the view), welcomed, then a failure to tell.
+    sup.role = 'supervisor';
+    sup.configHistory.mockRejectedValueOnce(new Error('timed out'));
+    settings.refresh();
+    await settle();
+    expect(notices).toEqual([
+      { kind: 'error', text: 'The settings history could not load: timed out' },
+    ]);
+    expect(settings.history.value).toBeNull();
+    settings.refresh();
+    await settle();
+    expect(sup.configHistory).toHaveBeenCalledTimes(3);
+    expect(settings.history.value?.map((v) => v.version)).toEqual([0]);
   });
 });
 

@@ -13,9 +13,9 @@ export const MONITOR = `(() => {
   window.cpChecked = 0;
   const XHTML = 'http://www.w3.org/1999/xhtml';
   // Every tag the widget's components render (src/ui/*.tsx), and nothing else.
-  const TAGS = new Set(['a', 'button', 'code', 'div', 'em', 'fieldset', 'form', 'h1', 'h2', 'h3',
-    'header', 'input', 'label', 'legend', 'li', 'mark', 'ol', 'p', 'section', 'span', 'strong',
-    'textarea', 'ul']);
+  const TAGS = new Set(['a', 'button', 'code', 'datalist', 'div', 'em', 'fieldset', 'form', 'h1',
+    'h2', 'h3', 'header', 'input', 'label', 'legend', 'li', 'mark', 'ol', 'option', 'p', 'section',
+    'span', 'strong', 'textarea', 'ul']);
   const URL_ATTRS = new Set(['src', 'srcset', 'srcdoc', 'action', 'formaction', 'data', 'poster',
     'background', 'ping', 'xlink:href', 'codebase', 'manifest', 'style']);
   const problems = (el) => {
