@@ -17,7 +17,9 @@
 //   a context for another conversation in the same page (older Chatwoot, or a re-sent
 //   context) refocuses the widget too.
 // - Nothing is pushed when a message arrives: the adapter asks again every 5 s (fetch-info),
-//   and sends each event once.
+//   and sends each event once. The conversation's `meta.assignee` (an agent, else nobody) is
+//   chat.started's assignee; a later context with another one is a chat.assigned at the
+//   moment it is seen (assignee.ts).
 // Validated at the boundary: only messages whose source is window.parent (and, when the app
 // URL names `origin`, from that exact origin), strings of at most 2 MiB, JSON of the shape
 // above; anything else changes nothing. The conversation is mapped by the connector's own
@@ -32,6 +34,7 @@ import type { ChatEvent } from '../../core/types.ts';
 import { mapExport, mapMessage } from '../../server/connectors/chatwoot-map.ts';
 import type { MappingOptions } from '../../server/connectors/types.ts';
 import type { PlaybookAction, TransportSink } from '../transport.ts';
+import { assignedKey, startedAssignee, watchAssignees } from './assignee.ts';
 import {
   type HostAdapter,
   type HostAgent,
@@ -251,10 +254,14 @@ export function mapConversation(conv: Record<string, unknown>, options: MappingO
   return { ok: true, chatId: mapped.chatId, events };
 }
 
-/** Once per event: chat.started and chat.closed per chat, messages per (chat, id). */
+/**
+ * Once per event: chat.started and chat.closed per chat, messages per (chat, id), hand-overs
+ * per (chat, time, agent).
+ */
 function eventKey(event: ChatEvent): string {
-  const e = event as { type: string; chatId: string; id?: string };
-  return e.type === 'message' ? `${e.chatId}\u0000m\u0000${e.id}` : `${e.chatId}\u0000${e.type}`;
+  if (event.type === 'message') return `${event.chatId}\u0000m\u0000${event.id}`;
+  if (event.type === 'chat.assigned') return assignedKey(event);
+  return `${event.chatId}\u0000${event.type}`;
 }
 
 export function createChatwootAdapter(deps: ChatwootDeps): HostAdapter {
@@ -278,6 +285,7 @@ export function createChatwootAdapter(deps: ChatwootDeps): HostAdapter {
   const pending: ChatEvent[] = [];
   const sent = new Set<string>();
   const focusListeners = new Set<(chatId: string) => void>();
+  const assignees = watchAssignees();
   /** Set while connect() waits: the first usable context settles it. */
   let onFirst: ((context: AppContext, origin: string) => void) | null = null;
   let lastRefusal: string | null = null;
@@ -305,6 +313,9 @@ export function createChatwootAdapter(deps: ChatwootDeps): HostAdapter {
     const switched = connected && mapped.chatId !== currentChat;
     currentChat = mapped.chatId;
     deliver(mapped.events);
+    // Another assignee than the last context showed (`meta.assignee`): handed over now.
+    const handover = assignees.note(mapped.chatId, startedAssignee(mapped.events) ?? null, now());
+    if (handover) deliver([handover]);
     if (switched) for (const listener of [...focusListeners]) listener(mapped.chatId);
     return true;
   };

@@ -22,6 +22,9 @@
 //   (`replyOptions: {type: 'reply', originalMessageId}`, `content: {body, type: 'text'}`),
 //   https://dev.frontapp.com/reference/updatedraft (`updateMode: 'insert'` inserts at the caret).
 //
+// Ownership: the conversation's `assignee` is chat.started's; a later context with another
+// teammate or none is a chat.assigned at the moment it is seen (assignee.ts).
+//
 // Mapping: the SDK's conversation, messages and comments are converted to the Core API's shape
 // and mapped by the connector's own pure code (src/server/connectors/front-map.ts), so a chat
 // has the same chat id (`front-<cnv_…>`) and message ids (`msg_…`, `com_…`) whether it comes
@@ -36,6 +39,7 @@ import type { ChatEvent } from '../../core/index.ts';
 import { mapExport } from '../../server/connectors/front-map.ts';
 import { own } from '../../server/connectors/payload.ts';
 import type { PlaybookAction, TransportSink } from '../transport.ts';
+import { assignedKey, startedAssignee, watchAssignees } from './assignee.ts';
 import {
   type HostAdapter,
   type HostContext,
@@ -498,6 +502,7 @@ export function createFrontAdapter(deps: FrontDeps): HostAdapter {
   const closedNoticedAt = new Map<string, number>();
   /** Per chat: the message a reply answers (the latest customer message, else the latest). */
   const replyTarget = new Map<string, string>();
+  const assignees = watchAssignees();
 
   let firstContext: ((view: ContextView) => void) | null = null;
   let firstError: ((err: unknown) => void) | null = null;
@@ -630,6 +635,13 @@ export function createFrontAdapter(deps: FrontDeps): HostAdapter {
         remember(key);
         events.push(checked.event);
         lastAt.set(chatId, Math.max(lastAt.get(chatId) ?? 0, checked.event.at));
+      }
+      // Another assignee than the last context showed (a new context comes with each change
+      // of assignee): handed over now.
+      const handover = assignees.note(chatId, startedAssignee(mapped.events) ?? null, now());
+      if (handover && !seen.has(assignedKey(handover))) {
+        remember(assignedKey(handover));
+        events.push(handover);
       }
       // The message a reply answers: the latest from the customer, else the latest.
       const byTime = [...data.messages].sort(

@@ -22,7 +22,9 @@
 // switch, every few seconds (default 5 s) while it is open, and at once on a `message` cue.
 // The response is mapped by the connector's own mapping (src/server/connectors/livechat-map.ts),
 // so the chat id (`livechat-<chat id>-<thread id>`) and the message ids are the ones `serve`
-// gets from LiveChat's webhooks. The agent comes from the Accounts API
+// gets from LiveChat's webhooks. The chat's first agent (in its `users`) is chat.started's
+// assignee; a later read showing another agent or none (a transfer) is a chat.assigned at the
+// moment it is seen (assignee.ts). The agent comes from the Accounts API
 // (`GET https://accounts.livechat.com/v2/accounts/me`, scope `accounts--my:ro`): LiveChat's agent
 // id is the agent's login e-mail, as in every chat's `author_id`.
 //
@@ -40,6 +42,7 @@ import { isObject, nestsDeeperThan } from '../../core/guards.ts';
 import type { ChatEvent } from '../../core/index.ts';
 import { mapExport } from '../../server/connectors/livechat-map.ts';
 import type { PlaybookAction, TransportSink, TransportStatus } from '../transport.ts';
+import { assignedKey, startedAssignee, watchAssignees } from './assignee.ts';
 import {
   type HostAdapter,
   type HostAgent,
@@ -402,9 +405,14 @@ class ApiError extends Error {
   }
 }
 
-/** The key under which an event counts as sent: a message by its id, the rest by type. */
+/**
+ * The key under which an event counts as sent: a message by its id, a hand-over by its time
+ * and agent, the rest by type.
+ */
 function eventKey(event: ChatEvent): string {
-  return event.type === 'message' ? `m:${(event as { id: string }).id}` : event.type;
+  if (event.type === 'message') return `m:${event.id}`;
+  if (event.type === 'chat.assigned') return assignedKey(event);
+  return event.type;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -449,6 +457,7 @@ export function createLivechatAdapter(deps: LivechatDeps): HostAdapter {
   /** Sent event keys per protocol chat (insertion order = age). */
   const sent = new Map<string, Set<string>>();
   const focusListeners = new Set<(chatId: string) => void>();
+  const assignees = watchAssignees();
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let soonTimer: ReturnType<typeof setTimeout> | null = null;
   let inflight: Promise<void> | null = null;
@@ -602,6 +611,9 @@ export function createLivechatAdapter(deps: LivechatDeps): HostAdapter {
       return;
     }
     emit(fresh(mapped.chatId, mapped.events));
+    // Another agent in the chat than the last read showed (a transfer): handed over now.
+    const handover = assignees.note(mapped.chatId, startedAssignee(mapped.events) ?? null, now());
+    if (handover) emit(fresh(mapped.chatId, [handover]));
     setStatus('online');
     // Only the latest switch moves the widget (a slow answer for an old one does not).
     if (seq === selectionSeq && (seq !== currentSeq || mapped.chatId !== current)) {

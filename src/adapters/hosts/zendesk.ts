@@ -11,7 +11,10 @@
 // - `client.get([...paths])`: the ticket (`ticket.id`, `ticket.requester`, `ticket.organization`,
 //   `ticket.tags`, `ticket.via`, `ticket.createdAt`, `ticket.status`, `ticket.conversation`, …)
 //   and `currentUser`; `client.metadata()` → `{ settings }`: the app's manifest parameters.
-// - Events: `ticket.conversation.changed`, `ticket.status.changed`, `app.activated`.
+// - Events: `ticket.conversation.changed`, `ticket.status.changed`,
+//   `ticket.assignee.user.id.changed`, `app.activated`.
+// - Ownership: `ticket.assignee.user.id` is the chat.started assignee; a later assignee, once
+//   `ticket.updatedAt` shows the ticket saved, is a chat.assigned at that time (assignee.ts).
 // - `client.request(…)`: the Support REST API with the agent's own session (no token).
 // - `client.invoke('ticket.editor.insert', html)`, else `comment.appendText` (plain text).
 //
@@ -43,6 +46,7 @@ import type { ChatEvent } from '../../core/index.ts';
 import { parseAt } from '../../core/time.ts';
 import { isClosedStatus, mapExport } from '../../server/connectors/zendesk-map.ts';
 import type { PlaybookAction, TransportSink } from '../transport.ts';
+import { assignedKey, watchAssignees } from './assignee.ts';
 import {
   type HostAdapter,
   type HostAgent,
@@ -532,6 +536,8 @@ interface ChatState {
   closed: boolean;
   /** The status at the first read: a ticket solved before the app opened closes at updatedAt. */
   firstStatus: string | undefined;
+  /** The `ticket.updatedAt` at which the assignee was last noted. */
+  assigneeAt: string | undefined;
 }
 
 export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
@@ -557,6 +563,7 @@ export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
   const chats = new Map<string, ChatState>();
   let current: ChatState | null = null;
   const focusListeners = new Set<(chatId: string) => void>();
+  const assignees = watchAssignees();
 
   // Serialized refreshes: a trigger during a refresh runs one more afterwards.
   let running: Promise<void> | null = null;
@@ -579,9 +586,11 @@ export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
       const key =
         event.type === 'message'
           ? `${event.chatId}|m|${event.id}`
-          : event.type === 'chat.started' || event.type === 'chat.closed'
-            ? `${event.chatId}|${event.type}`
-            : null;
+          : event.type === 'chat.assigned'
+            ? assignedKey(event)
+            : event.type === 'chat.started' || event.type === 'chat.closed'
+              ? `${event.chatId}|${event.type}`
+              : null;
       if (key === null || seen.has(key)) continue;
       if (seen.size >= MAX_SEEN) seen.clear();
       seen.add(key);
@@ -734,6 +743,25 @@ export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
     return true;
   }
 
+  /**
+   * A reassignment saved in Zendesk. `ticket.assignee` is what the ticket form shows, saved or
+   * not, so a new assignee counts once `ticket.updatedAt` has moved (the ticket was saved or
+   * updated elsewhere), at that time: the instant the webhook connector gives it too.
+   */
+  function noteAssignee(state: ChatState): void {
+    const { ticket } = state;
+    const at = ticket.updatedAt === undefined ? null : parseAt(ticket.updatedAt);
+    if (at === null || ticket.updatedAt === state.assigneeAt) return;
+    state.assigneeAt = ticket.updatedAt;
+    const assignee = ticket.rest.assignee_id;
+    const change = assignees.note(
+      ticket.chatId,
+      typeof assignee === 'string' ? assignee : null,
+      at,
+    );
+    if (change) emitNew([change]);
+  }
+
   function closeIfSolved(state: ChatState, live: boolean): void {
     const { ticket } = state;
     if (state.closed || ticket.status === undefined || !isClosedStatus(ticket.status)) return;
@@ -758,6 +786,7 @@ export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
         lastAt: 0,
         closed: false,
         firstStatus: ticket.status,
+        assigneeAt: undefined,
       };
       chats.set(ticket.chatId, state);
     }
@@ -767,6 +796,7 @@ export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
       if (await loadMessages(zaf, state)) state.loaded = ticket.signature;
     }
     if (disposed) return;
+    noteAssignee(state);
     const live = state.firstStatus === undefined || !isClosedStatus(state.firstStatus);
     closeIfSolved(state, live);
     if (switched || focus) for (const listener of [...focusListeners]) listener(ticket.chatId);
@@ -882,6 +912,7 @@ export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
     // (and checks) the ticket itself, and unchanged data changes nothing.
     zaf.on('ticket.conversation.changed', () => void refresh());
     zaf.on('ticket.status.changed', () => void refresh());
+    zaf.on('ticket.assignee.user.id.changed', () => void refresh());
     zaf.on('app.activated', () => void refresh(true));
     connected = true;
     // The history of the open ticket, before the widget starts (buffered until then).

@@ -8,7 +8,11 @@
 //   sources they come from: Message#webhook_data (created_at as an ISO string, message_type
 //   as a name), Conversations::EventDataPresenter#push_data (conversation objects: `id` is
 //   the display id, created_at / timestamp in Unix seconds, embedded `messages` in the
-//   push_event_data shape with message_type 0–3 and created_at in Unix seconds).
+//   push_event_data shape with message_type 0–3 and created_at in Unix seconds);
+//   conversation_status_changed and conversation_updated are that conversation object plus
+//   `changed_attributes` (app/listeners/webhook_listener.rb, base_listener.rb), and
+//   Conversation#notify_conversation_updation sends conversation_updated when `assignee_id`
+//   (among others) changes.
 // - export: GET /api/v1/accounts/{account_id}/conversations/{id} (conversation object) and
 //   GET …/conversations/{id}/messages (`payload`: message_type 0–3, created_at Unix seconds).
 //   The dashboard app's `appContext` conversation is the same push_event_data shape.
@@ -45,6 +49,8 @@ export const CHATWOOT_USED_EVENTS: readonly string[] = [
   'conversation_status_changed',
   // Legacy name (agent bot / API inbox webhooks), same conversation payload.
   'conversation_resolved',
+  // Only when it reassigns the conversation (changed_attributes names assignee_id).
+  'conversation_updated',
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -338,11 +344,11 @@ function startOf(conv: Obj, messages: readonly ProtocolEventObject[]): number {
 }
 
 /**
- * When a conversation_status_changed says `resolved`: the change's own `updated_at` in
- * `changed_attributes` when present, else the conversation's `updated_at` (Unix seconds with
- * a fraction), else its last activity (`last_activity_at` / `timestamp`).
+ * When a conversation_status_changed or conversation_updated happened: the change's own
+ * `updated_at` in `changed_attributes` when present, else the conversation's `updated_at`
+ * (Unix seconds with a fraction), else its last activity (`last_activity_at` / `timestamp`).
  */
-function resolvedAtWebhook(conv: Obj): number {
+function changeTime(conv: Obj): number {
   const changed = own(conv, 'changed_attributes');
   if (Array.isArray(changed)) {
     for (const entry of changed) {
@@ -355,7 +361,27 @@ function resolvedAtWebhook(conv: Obj): number {
     optionalTime(conv, 'updated_at', 'updated_at') ??
     optionalTime(conv, 'last_activity_at', 'last_activity_at') ??
     optionalTime(conv, 'timestamp', 'timestamp');
-  return at ?? fail('updated_at', 'missing (no time for the status change)');
+  return at ?? fail('updated_at', 'missing (no time for the change)');
+}
+
+/**
+ * The agent a conversation_updated hands the conversation to: `changed_attributes` holds one
+ * `{ <attribute>: { previous_value, current_value } }` per changed attribute (BaseListener
+ * #extract_changed_attributes), and `assignee_id` is the assigned agent's user id, null once
+ * nobody is (unassigned, or only a bot or a team left). Undefined when the assignee did not
+ * change: the event updated something else (status, labels, priority, …).
+ */
+function assigneeChange(conv: Obj): string | null | undefined {
+  const changed = own(conv, 'changed_attributes');
+  if (!Array.isArray(changed)) return undefined;
+  for (const [i, entry] of changed.entries()) {
+    const change = ownObject(entry, 'assignee_id');
+    if (change === undefined) continue;
+    const path = `changed_attributes[${i}].assignee_id.current_value`;
+    const current = own(change, 'current_value');
+    return current === null ? null : limited(idOf(current, path), FIELD_LIMITS.agentId, path);
+  }
+  return undefined;
 }
 
 function statusOf(conv: Obj): string {
@@ -408,7 +434,17 @@ function mapWebhookUnsafe(
       return {
         kind: 'events',
         type,
-        events: [{ type: 'chat.closed', chatId, at: resolvedAtWebhook(payload) }],
+        events: [{ type: 'chat.closed', chatId, at: changeTime(payload) }],
+      };
+    }
+    case 'conversation_updated': {
+      const agentId = assigneeChange(payload);
+      if (agentId === undefined) return { kind: 'ignored', type };
+      const chatId = conversationChatId(payload, '');
+      return {
+        kind: 'events',
+        type,
+        events: [{ type: 'chat.assigned', chatId, at: changeTime(payload), agentId }],
       };
     }
     default:

@@ -448,7 +448,7 @@ function commentEvent(
 // ---------------------------------------------------------------------------------------------
 // Webhooks
 
-type Kind = 'inbound' | 'outbound' | 'comment' | 'close';
+type Kind = 'inbound' | 'outbound' | 'comment' | 'close' | 'assign' | 'unassign';
 
 /** Application webhook types (the envelope's `type`) this connector uses. */
 const ENVELOPE_KINDS: Readonly<Record<string, Kind>> = {
@@ -467,6 +467,9 @@ const EVENT_KINDS: Readonly<Record<string, Kind>> = {
   comment: 'comment',
   archive: 'close',
   trash: 'close',
+  // An application webhook `assignee_changed` wraps one of these two.
+  assign: 'assign',
+  unassign: 'unassign',
 };
 
 function kindOf(envelopeType: unknown, eventType: unknown): Kind | undefined {
@@ -516,13 +519,18 @@ function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMappin
     const inboxes = own(own(event, 'source'), 'data');
     const ctx = conversationContext(conversation, `${p}conversation.`, inboxes, options);
     const emittedAt = secondsAt(event, 'emitted_at', `${p}emitted_at`);
-    if (kind === 'close') {
+    if (kind === 'close' || kind === 'assign' || kind === 'unassign') {
       const at = emittedAt ?? fail(`${p}emitted_at`, 'must be a Unix time in seconds (missing)');
-      return {
-        kind: 'events',
-        type: reported,
-        events: [{ type: 'chat.closed', chatId: ctx.chatId, at }],
-      };
+      const change: ProtocolEventObject =
+        kind === 'close'
+          ? { type: 'chat.closed', chatId: ctx.chatId, at }
+          : {
+              type: 'chat.assigned',
+              chatId: ctx.chatId,
+              at,
+              agentId: kind === 'assign' ? assignedTeammate(event, p) : null,
+            };
+      return { kind: 'events', type: reported, events: [change] };
     }
     const target = objectAt(event, 'target', `${p}target`);
     const data = objectAt(target, 'data', `${p}target.data`);
@@ -550,6 +558,18 @@ function mapWebhookUnsafe(body: unknown, options: MappingOptions): WebhookMappin
     if (err instanceof FieldError) return { kind: 'invalid', type: reported, error: err.message };
     throw err;
   }
+}
+
+/**
+ * The teammate an `assign` event hands the conversation to (its target, a Teammate); null
+ * when that teammate is a bot type (a rule, an integration…): nobody's chat, the queue's.
+ */
+function assignedTeammate(event: Obj, p: string): string | null {
+  const target = objectAt(event, 'target', `${p}target`);
+  const teammate = objectAt(target, 'data', `${p}target.data`);
+  const type = own(teammate, 'type');
+  if (typeof type === 'string' && BOT_TEAMMATE_TYPES.has(type)) return null;
+  return idAt(teammate, 'id', `${p}target.data.id`, FIELD_LIMITS.agentId);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@
 //
 // Everything here follows LiveChat's own documentation (github.com/livechat/livechat-public-docs):
 // - webhooks v3.5 (bodies `{webhook_id, secret_key, action, organization_id, payload,
-//   additional_data}`): https://platform.text.com/docs/management/webhooks/v3.5
+//   additional_data}`; `chat_transferred`: `chat_id`, `thread_id` "if the chat is active",
+//   `transferred_to.{agent_ids,group_ids}`, `queue` "if the chat is queued after the
+//   transfer"): https://platform.text.com/docs/management/webhooks/v3.5
 // - events, users, threads: https://platform.text.com/docs/messaging/agent-chat-api/v3.5/data-structures
 // - Get Chat / List Archives: https://platform.text.com/docs/messaging/agent-chat-api/v3.5#list-archives
 // - system messages: https://platform.text.com/docs/messaging/references/system-messages
@@ -466,7 +468,50 @@ function actionOf(body: unknown): string {
   return typeof action === 'string' ? clip(action, FIELD_LIMITS.type) : '';
 }
 
-function mapWebhookBody(body: unknown, options: MappingOptions): WebhookMapping {
+/**
+ * The agent a transfer hands the chat to: the first agent (not a bot) of
+ * `transferred_to.agent_ids`; null when it went to groups only (the queue).
+ */
+function transferTarget(payload: Obj): string | null {
+  const target = objectAt(payload, 'transferred_to', 'payload.transferred_to');
+  const ids = arrayAt(target, 'agent_ids', 'payload.transferred_to.agent_ids');
+  for (const [i, id] of ids.entries()) {
+    const path = `payload.transferred_to.agent_ids[${i}]`;
+    if (typeof id !== 'string' || id === '') {
+      fail(path, `must be a non-empty string (${describe(id)})`);
+    }
+    if (roleFromId(id) === 'agent') return limited(id, FIELD_LIMITS.agentId, path);
+  }
+  return null;
+}
+
+/**
+ * `chat_transferred` → chat.assigned. Its payload has no time of its own: a queued chat's
+ * `queue.queued_at_us` (queued by the transfer), else the time the server received it.
+ */
+function mapTransfer(payload: Obj, action: string, receivedAt: number | undefined): WebhookMapping {
+  // `thread_id` is "present if the chat is active": an inactive chat has no thread to own.
+  const thread = own(payload, 'thread_id');
+  if (thread === undefined || thread === null) return { kind: 'ignored', type: action };
+  const rawChatId = idAt(payload, 'chat_id', 'payload.chat_id', FIELD_LIMITS.chatId);
+  const threadId = idAt(payload, 'thread_id', 'payload.thread_id', FIELD_LIMITS.chatId);
+  const chatId = conversationId(rawChatId, threadId, 'payload.chat_id');
+  const agentId = transferTarget(payload);
+  const queue = own(payload, 'queue');
+  const queuedAt = own(queue, 'queued_at_us');
+  const at =
+    queuedAt === undefined || queuedAt === null
+      ? receivedAt
+      : timeAt(queue, 'queued_at_us', 'payload.queue.queued_at_us');
+  if (at === undefined) return { kind: 'ignored', type: action };
+  return { kind: 'events', type: action, events: [{ type: 'chat.assigned', chatId, at, agentId }] };
+}
+
+function mapWebhookBody(
+  body: unknown,
+  options: MappingOptions,
+  receivedAt: number | undefined,
+): WebhookMapping {
   if (!isObject(body)) fail('body', `must be a JSON object (${describe(body)})`);
   const action = own(body, 'action');
   if (typeof action !== 'string' || action === '') {
@@ -498,6 +543,8 @@ function mapWebhookBody(body: unknown, options: MappingOptions): WebhookMapping 
       const events = mapEvent(event, 'payload.event', chatId, null);
       return events ? { kind: 'events', type: action, events } : { kind: 'ignored', type: action };
     }
+    case 'chat_transferred':
+      return mapTransfer(objectAt(body, 'payload', 'payload'), action, receivedAt);
     default:
       // Everything else, `chat_deactivated` included: its payload (`chat_id`, `thread_id`,
       // optional `user_id`) carries no time, and the close arrives with its time as the
@@ -554,10 +601,17 @@ function errorText(err: unknown): string {
   }
 }
 
-/** Maps one decoded webhook body (never throws: a malformed one is `invalid`, field named). */
-export function mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
+/**
+ * Maps one decoded webhook body (never throws: a malformed one is `invalid`, field named).
+ * `receivedAt` (epoch ms) times a `chat_transferred`, which carries no time of its own.
+ */
+export function mapWebhook(
+  payload: unknown,
+  options: MappingOptions,
+  receivedAt?: number,
+): WebhookMapping {
   try {
-    return mapWebhookBody(payload, mappingOptions(options));
+    return mapWebhookBody(payload, mappingOptions(options), receivedAt);
   } catch (err) {
     return { kind: 'invalid', type: actionOf(payload), error: errorText(err) };
   }

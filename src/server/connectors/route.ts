@@ -1,7 +1,8 @@
 // `POST /v1/connectors/<host>/<team>`: a helpdesk's own webhook, checked its own way,
 // mapped by that host's connector to protocol events, validated by the engine and stored
 // all-or-nothing. Retries are harmless: each event is stored under an idempotency key made
-// of the host, chat, type and the host's own id, so a resent webhook stores nothing new.
+// of the host, chat, type and the host's own id (for an assignment, its time and agent), so a
+// resent webhook stores nothing new.
 //
 // Answers: 200 stored (or understood and ignored: a type the connector does not use), 400
 // malformed (the field named, nothing stored), 401 wrong or missing signature, 404 no such
@@ -164,7 +165,7 @@ export class ConnectorRoute {
     const options = { tierField: entry.tierField, channelField: entry.channelField };
     let mapped: ReturnType<typeof connector.mapWebhook>;
     try {
-      mapped = connector.mapWebhook(payload, options);
+      mapped = connector.mapWebhook(payload, options, now);
     } catch (err) {
       this.options.warn(`connector ${hostName}/${team}: mapping threw: ${(err as Error).message}`);
       return refuse(400, `(body): could not be read as a ${hostName} webhook`, m);
@@ -200,9 +201,18 @@ export class ConnectorRoute {
   }
 }
 
-/** One key per thing the host told us: its retry of the same webhook maps to the same keys. */
+/**
+ * One key per thing the host told us: its retry of the same webhook maps to the same keys. A
+ * chat has one start and one close but may change hands many times: an assignment is keyed by
+ * its time and agent, so the next reassignment is stored, not taken for a retry of this one.
+ */
 function idempotencyKey(host: HostName, event: ChatEvent): string {
-  const id = event.type === 'message' ? event.id : '';
+  const id =
+    event.type === 'message'
+      ? event.id
+      : event.type === 'chat.assigned'
+        ? `${event.at}\n${event.agentId === null ? 'queue' : `agent:${event.agentId}`}`
+        : '';
   return `connector:${host}\n${event.chatId}\n${event.type}\n${id}`;
 }
 

@@ -55,8 +55,12 @@ export interface Connector {
   host: HostName;
   /** The host's own authenticity check (signature with its header/algorithm, or token). */
   verify(request: WebhookRequest, secret: string): AuthCheck;
-  /** Maps one decoded webhook body. Must not throw (the route still guards). */
-  mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping;
+  /**
+   * Maps one decoded webhook body. Must not throw (the route still guards). `receivedAt` is the
+   * server's clock when the webhook arrived (epoch ms): the time of a payload that carries none
+   * of its own (LiveChat's `chat_transferred`); absent, such a payload is ignored.
+   */
+  mapWebhook(payload: unknown, options: MappingOptions, receivedAt?: number): WebhookMapping;
   /** Maps one exported conversation (the host's API shape for a conversation with its messages). */
   mapExport(record: unknown, options: MappingOptions): ExportMapping;
 }

@@ -5,8 +5,9 @@
 // The signature check (node:crypto) stays in zendesk.ts.
 //
 // Live events come from a Zendesk webhook subscribed to Zendesk event types:
-// `zen:event-type:ticket.comment_added`, `…ticket.status_changed` and, optionally,
-// `…ticket.created` (https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/).
+// `zen:event-type:ticket.comment_added`, `…ticket.status_changed`,
+// `…ticket.agent_assignment_changed` and, optionally, `…ticket.created`
+// (https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/).
 // Zendesk messaging (the live-chat channel) writes every message of a conversation to its
 // ticket as a comment, so a ticket is a chat and its comments are the messages.
 // Past conversations for `audit --from zendesk` are the REST API's ticket with its comments
@@ -240,6 +241,7 @@ export function isClosedStatus(status: string): boolean {
 const TICKET_CREATED = 'zen:event-type:ticket.created';
 const COMMENT_ADDED = 'zen:event-type:ticket.comment_added';
 const STATUS_CHANGED = 'zen:event-type:ticket.status_changed';
+const AGENT_ASSIGNMENT_CHANGED = 'zen:event-type:ticket.agent_assignment_changed';
 
 /**
  * When a ticket update happened: the ticket's `updated_at` in the event's snapshot (whole
@@ -292,6 +294,27 @@ function mapStatusChanged(payload: Obj): ProtocolEventObject[] | null {
   return [{ type: 'chat.closed', chatId, at: updateTime(payload, detail) }];
 }
 
+/**
+ * Agent assignment changed: `event.current` is the newly assigned agent's id (`previous` the
+ * one before), and `detail` the ticket after the change. No agent is a queue chat: `current`
+ * null or empty, or Zendesk's "0" for no id (as in its event payloads' `organization_id`).
+ * A group reassignment alone (`…group_assignment_changed`) keeps the agent and is not used.
+ */
+function mapAgentAssignment(payload: Obj): ProtocolEventObject[] {
+  const detail = objectAt(payload, 'detail', 'detail');
+  const ticketId = requiredId(detail, 'id', 'detail.id');
+  const chatId = limited(chatIdFor('zendesk', ticketId), FIELD_LIMITS.chatId, 'detail.id');
+  const event = objectAt(payload, 'event', 'event');
+  const raw = own(event, 'current');
+  if (raw === undefined) fail('event.current', 'missing');
+  const current = raw === '' ? undefined : optionalId(event, 'current', 'event.current');
+  const agentId =
+    current === undefined || current === '0'
+      ? null
+      : limited(current, FIELD_LIMITS.agentId, 'event.current');
+  return [{ type: 'chat.assigned', chatId, at: updateTime(payload, detail), agentId }];
+}
+
 export function mapWebhook(payload: unknown, options: MappingOptions): WebhookMapping {
   if (!isObject(payload)) {
     return { kind: 'invalid', type: '', error: 'payload: must be a JSON object' };
@@ -316,6 +339,8 @@ export function mapWebhook(payload: unknown, options: MappingOptions): WebhookMa
         // A status change that does not solve or close the ticket is nothing for the timers.
         return events ? { kind: 'events', type, events } : { kind: 'ignored', type };
       }
+      case AGENT_ASSIGNMENT_CHANGED:
+        return { kind: 'events', type, events: mapAgentAssignment(payload) };
       default:
         return { kind: 'ignored', type };
     }

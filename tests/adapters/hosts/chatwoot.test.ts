@@ -437,6 +437,34 @@ describe('chatwoot app: staying current', () => {
     ]);
   });
 
+  // `meta.assignee` of the store's conversation: the assigned agent's push_event_data, or
+  // null (Conversations::EventDataPresenter#push_meta); the dashboard updates it live.
+  it('hands the chat over when another assignee shows, at the moment it is seen', async () => {
+    let clock = (T0 + 70) * 1000;
+    const s = setup('', { now: () => clock });
+    const context = s.adapter.connect();
+    s.host.dispatch(appContext());
+    await context;
+    s.start();
+    expect(s.received.find((e) => e.type === 'chat.started')).toMatchObject({ assignee: '3' });
+    s.received.length = 0;
+    const priya = { id: 8, name: 'Priya Shah', type: 'user' };
+    const withAssignee = (assignee: Json | null) =>
+      conversation(42, history(), {
+        meta: { ...(conversation().meta as Json), assignee, assignee_type: assignee && 'User' },
+      });
+    s.host.dispatch(appContext(withAssignee(priya)));
+    s.host.dispatch(appContext(withAssignee(priya)));
+    clock += 30_000;
+    // Handed to an agent bot: nobody's chat (the queue's) for the widget.
+    s.host.dispatch(appContext(withAssignee({ id: 9, name: 'Bot', type: 'agent_bot' })));
+    s.host.dispatch(appContext(withAssignee(null)));
+    expect(s.received).toEqual([
+      { type: 'chat.assigned', chatId: 'chatwoot-42', at: (T0 + 70) * 1000, agentId: '8' },
+      { type: 'chat.assigned', chatId: 'chatwoot-42', at: (T0 + 100) * 1000, agentId: null },
+    ]);
+  });
+
   it('another conversation: its history, then the widget follows; back again refocuses only', async () => {
     const s = await connected();
     s.received.length = 0;

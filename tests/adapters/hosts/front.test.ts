@@ -537,6 +537,33 @@ describe('Front adapter: staying current', () => {
     s.adapter.dispose();
   });
 
+  // A new context comes with every change of the selected conversation's assignee
+  // (https://dev.frontapp.com/reference/context-updates); `assignee` is the teammate, or
+  // absent when nobody is assigned (https://dev.frontapp.com/reference/plugin-sdk-conversation).
+  it('hands the chat over when a context shows another assignee, at that moment', async () => {
+    let clock = T0 + 60_000;
+    const s = setup({ now: () => clock });
+    await connected(s);
+    expect(s.events.find((e) => e.type === 'chat.started')).toMatchObject({
+      assignee: 'tea_6r55a',
+    });
+    const priya = { id: 'tea_7k22b', name: 'Priya Shah', username: 'priya', email: 'p@acme.test' };
+    clock = T0 + 75_000;
+    s.front.push(context(conversation('cnv_yo1kg5q', { assignee: priya })));
+    await flush();
+    s.front.push(context(conversation('cnv_yo1kg5q', { assignee: priya, blurb: 'ok' })));
+    await flush();
+    clock = T0 + 80_000;
+    s.front.push(context(conversation('cnv_yo1kg5q', { assignee: undefined })));
+    await flush();
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    expect(s.events.slice(5)).toEqual([
+      { type: 'chat.assigned', chatId: 'front-cnv_yo1kg5q', at: T0 + 75_000, agentId: 'tea_7k22b' },
+      { type: 'chat.assigned', chatId: 'front-cnv_yo1kg5q', at: T0 + 80_000, agentId: null },
+    ]);
+    s.adapter.dispose();
+  });
+
   it('closes a conversation archived before its eyes at that moment', async () => {
     let clock = T0 + 60_000;
     const s = setup({ now: () => clock });

@@ -328,6 +328,46 @@ describe('LiveChat adapter: staying current', () => {
     s.adapter.dispose();
   });
 
+  // Transfer Chat moves the chat to other agents or groups
+  // (https://platform.text.com/docs/messaging/agent-chat-api/v3.5#transfer-chat): Get Chat then
+  // lists the new agent among the chat's `users` instead of the old one, or no agent at all.
+  it('hands the chat over when a read shows another agent, at the moment it is seen', async () => {
+    vi.useFakeTimers();
+    let clock = Date.parse('2026-11-23T10:03:00Z');
+    const s = setup({ deps: { now: () => clock } });
+    await s.adapter.connect();
+    const r = recorder();
+    s.adapter.start(r.sink);
+    expect(r.events.find((e) => e.type === 'chat.started')).toMatchObject({
+      assignee: 'smith@example.com',
+    });
+    const chat = s.api.chats.get('PJ0MRSHTDG')!;
+    const users = chat.users as Json[];
+    const jones = { id: 'jones@example.com', name: 'Agent Jones', type: 'agent', present: true };
+    chat.users = users.map((user) => (user.id === 'smith@example.com' ? jones : user));
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    clock += 60_000;
+    // To a group: waiting in the queue, no agent in the chat.
+    chat.users = users.filter((user) => user.id !== 'smith@example.com');
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    expect(r.events.filter((e) => e.type === 'chat.assigned')).toEqual([
+      {
+        type: 'chat.assigned',
+        chatId: CHAT_ID,
+        at: Date.parse('2026-11-23T10:03:00Z'),
+        agentId: 'jones@example.com',
+      },
+      {
+        type: 'chat.assigned',
+        chatId: CHAT_ID,
+        at: Date.parse('2026-11-23T10:04:00Z'),
+        agentId: null,
+      },
+    ]);
+    s.adapter.dispose();
+  });
+
   it('reads the chat at once on the SDK’s message event', async () => {
     vi.useFakeTimers();
     const s = setup();

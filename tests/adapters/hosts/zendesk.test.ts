@@ -457,6 +457,58 @@ describe('zendesk adapter: staying current', () => {
     adapter.dispose();
   });
 
+  // `ticket.assignee` ({ user, group }) and `ticket.assignee.user.id.changed`: the ticket
+  // sidebar page of the Apps Support API (above). The form shows an assignee before it is
+  // saved; `ticket.updatedAt` moves when the ticket is saved (or updated by someone else).
+  it('hands the chat over when a reassignment is saved, at the ticket’s update time', async () => {
+    const { adapter, events, sink, fake } = setup({ pollMs: 0 });
+    const connecting = adapter.connect();
+    await flush();
+    await connecting;
+    adapter.start(sink);
+    await flush();
+    const handovers = () => events.filter((e) => e.type === 'chat.assigned');
+    expect(events.find((e) => e.type === 'chat.started')).toMatchObject({
+      assignee: '8447388090495',
+    });
+    expect(handovers()).toEqual([]);
+    // Picked in the form, not saved yet: nobody else sees it, nothing changes hands.
+    const colleague = { user: { id: 8447388090496, name: 'Priya Shah' }, group: { id: 1 } };
+    fake.ticket = { ...fake.ticket, 'ticket.assignee': colleague };
+    fake.emit('ticket.assignee.user.id.changed', 8447388090496);
+    await flush();
+    expect(handovers()).toEqual([]);
+    // Saved: the ticket's update time moves.
+    fake.ticket = { ...fake.ticket, 'ticket.updatedAt': '2025-01-08T10:16:00Z' };
+    fake.emit('ticket.assignee.user.id.changed', 8447388090496);
+    await flush();
+    // Back to the group alone (no agent), saved by someone else.
+    fake.ticket = {
+      ...fake.ticket,
+      'ticket.assignee': { user: null, group: { id: 1 } },
+      'ticket.updatedAt': '2025-01-08T10:17:30Z',
+    };
+    fake.emit('ticket.assignee.user.id.changed', null);
+    await flush();
+    fake.emit('ticket.assignee.user.id.changed', null);
+    await flush();
+    expect(handovers()).toEqual([
+      {
+        type: 'chat.assigned',
+        chatId: 'zendesk-35436',
+        at: Date.parse('2025-01-08T10:16:00Z'),
+        agentId: '8447388090496',
+      },
+      {
+        type: 'chat.assigned',
+        chatId: 'zendesk-35436',
+        at: Date.parse('2025-01-08T10:17:30Z'),
+        agentId: null,
+      },
+    ]);
+    adapter.dispose();
+  });
+
   it('follows the agent: another ticket on app.activated is backfilled and focused', async () => {
     const { adapter, events, sink, fake } = setup({ pollMs: 0 });
     const connecting = adapter.connect();

@@ -17,6 +17,7 @@ import type {
   ProtocolEventObject,
   WebhookRequest,
 } from '../../../src/server/connectors/types.ts';
+import { timelineOf } from '../../support/events.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -82,6 +83,25 @@ const SEQUENCE = fixture<Obj[]>('webhook-sequence.json');
 // `payload` of https://developers.chatwoot.com/api-reference/messages/get-messages
 // (message_type 0–3, created_at in Unix seconds, sender with `type`), activity messages included.
 const EXPORT = fixture<Obj>('conversation-export.json');
+
+// webhook-reassignment.json: three conversation_updated webhooks of the same conversation,
+// as WebhookListener#conversation_updated sends them: the conversation object
+// (Conversations::EventDataPresenter#push_data, meta.assignee the agent's User#push_event_data)
+// plus `event` and `changed_attributes`, one `{ <attribute>: { previous_value, current_value } }`
+// per attribute the save changed (BaseListener#extract_changed_attributes). Chatwoot sends it
+// when assignee_id, status, labels, priority … change (Conversation#notify_conversation_updation):
+// https://github.com/chatwoot/chatwoot/blob/develop/app/listeners/webhook_listener.rb,
+// https://github.com/chatwoot/chatwoot/blob/develop/app/listeners/base_listener.rb,
+// https://github.com/chatwoot/chatwoot/blob/develop/app/models/conversation.rb.
+// Order: agent 3 → agent 8 (with updated_at among the changes), labels only, agent 8 → nobody.
+const REASSIGNED = fixture<Obj[]>('webhook-reassignment.json');
+
+/** Who owns the chat once the engine has these events, in any order (protocol.md "Ownership"). */
+function ownerAfter(events: readonly ProtocolEventObject[]): string | null {
+  const state = timelineOf(validated(events)).state;
+  if (!state) throw new Error('no chat');
+  return state.owner;
+}
 
 // webhook-contact-created.json: the contact_created sample of
 // https://www.chatwoot.com/docs/product/others/webhook-events (Contact#webhook_data + event).
@@ -212,6 +232,44 @@ describe('chatwoot webhooks', () => {
     expect(chatwootConnector.mapWebhook(reopened, OPTIONS)).toEqual({
       kind: 'ignored',
       type: 'conversation_status_changed',
+    });
+  });
+
+  it('hands the chat to the agent it is reassigned to, and to the queue when unassigned', () => {
+    const chatId = 'chatwoot-1042';
+    expect(REASSIGNED.map((payload) => chatwootConnector.mapWebhook(payload, OPTIONS))).toEqual([
+      {
+        kind: 'events',
+        type: 'conversation_updated',
+        // The change's own updated_at (changed_attributes), 10:01:10.500.
+        events: [{ type: 'chat.assigned', chatId, at: at(70.5), agentId: '8' }],
+      },
+      // Labels changed, not the assignee: nothing for ownership.
+      { kind: 'ignored', type: 'conversation_updated' },
+      {
+        kind: 'events',
+        type: 'conversation_updated',
+        // No updated_at among the changes: the conversation's updated_at (Unix seconds).
+        events: [{ type: 'chat.assigned', chatId, at: at(100.75), agentId: null }],
+      },
+    ]);
+    const start = webhookEvents(SEQUENCE.slice(0, 2));
+    const toPriya = webhookEvents([REASSIGNED[0]]);
+    const unassigned = webhookEvents([REASSIGNED[2]]);
+    expect(ownerAfter(start)).toBe('3');
+    expect(ownerAfter([...start, ...toPriya])).toBe('8');
+    // Agent 3 still writes in the chat after the transfer: the assignment stays with agent 8.
+    expect(ownerAfter([...webhookEvents(SEQUENCE.slice(0, 8)), ...toPriya])).toBe('8');
+    expect(ownerAfter([...start, ...toPriya, ...unassigned])).toBeNull();
+  });
+
+  it('refuses a malformed reassignment, naming the field', () => {
+    const bad = clone(REASSIGNED[0]!);
+    bad.changed_attributes = [{ assignee_id: { previous_value: 3, current_value: { id: 8 } } }];
+    expect(chatwootConnector.mapWebhook(bad, OPTIONS)).toMatchObject({
+      kind: 'invalid',
+      type: 'conversation_updated',
+      error: expect.stringMatching(/^changed_attributes\[0\]\.assignee_id\.current_value: /),
     });
   });
 
@@ -457,7 +515,7 @@ describe('chatwoot connector on arbitrary input', () => {
       }),
     );
     const mutations = fc
-      .constantFrom(...SEQUENCE)
+      .constantFrom(...SEQUENCE, ...REASSIGNED)
       .chain((base) =>
         fc.tuple(fc.constant(base), fc.constantFrom(...paths(base)), fc.jsonValue(), options),
       );

@@ -24,6 +24,7 @@ import type {
   WebhookMapping,
   WebhookRequest,
 } from '../../../src/server/connectors/types.ts';
+import { timelineOf } from '../../support/events.ts';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`./fixtures/front/${name}`, import.meta.url), 'utf8'));
@@ -225,6 +226,70 @@ describe('Front webhooks: one live chat', () => {
   });
 });
 
+describe('Front assignments', () => {
+  // Fixture: tests/server/connectors/fixtures/front/webhook-assignee-changed.json, two
+  // application webhooks `assignee_changed` of the sequence's conversation, each `payload` an
+  // Event of https://dev.frontapp.com/reference/events: `assign` ("When a conversation is
+  // assigned to a teammate": source a teammate or rule, target the Teammate of
+  // https://dev.frontapp.com/reference/teammates) to tea_7k22b, then `unassign` (source a
+  // rule, no target). The conversation in each is after the change (`assignee`).
+  const [assign, unassign] = fixture('webhook-assignee-changed.json') as Record<string, unknown>[];
+  const sequence = fixture('webhook-sequence.json') as unknown[];
+
+  function ownerAfter(events: readonly ProtocolEventObject[]): string | null {
+    const state = timelineOf(validated(events)).state;
+    if (!state) throw new Error('no chat');
+    return state.owner;
+  }
+
+  it('hands the chat to the teammate it is assigned to, and to the queue when unassigned', () => {
+    expect(frontConnector.mapWebhook(assign, {})).toEqual({
+      kind: 'events',
+      type: 'assignee_changed',
+      events: [{ type: 'chat.assigned', chatId: CHAT, at: 1795428300250, agentId: 'tea_7k22b' }],
+    });
+    expect(frontConnector.mapWebhook(unassign, {})).toEqual({
+      kind: 'events',
+      type: 'assignee_changed',
+      events: [{ type: 'chat.assigned', chatId: CHAT, at: 1795428400500, agentId: null }],
+    });
+    // The chat until its close: tea_6r55a works it.
+    const chat = sequence
+      .slice(0, -1)
+      .flatMap((body) => eventsOf(frontConnector.mapWebhook(body, {})));
+    expect(ownerAfter(chat)).toBe('tea_6r55a');
+    const toPriya = eventsOf(frontConnector.mapWebhook(assign, {}));
+    expect(ownerAfter([...chat, ...toPriya])).toBe('tea_7k22b');
+    const toQueue = eventsOf(frontConnector.mapWebhook(unassign, {}));
+    expect(ownerAfter([...chat, ...toPriya, ...toQueue])).toBeNull();
+  });
+
+  it('a bare event maps the same; a bot teammate is nobody; a malformed one is named', () => {
+    expect(frontConnector.mapWebhook((assign as { payload: unknown }).payload, {})).toMatchObject({
+      kind: 'events',
+      events: [{ agentId: 'tea_7k22b' }],
+    });
+    const toRule = structuredClone(assign) as {
+      payload: { target: { data: Record<string, unknown> } };
+    };
+    toRule.payload.target.data.type = 'rule';
+    expect(frontConnector.mapWebhook(toRule, {})).toMatchObject({ events: [{ agentId: null }] });
+    const noTarget = structuredClone(assign) as { payload: Record<string, unknown> };
+    delete noTarget.payload.target;
+    expect(frontConnector.mapWebhook(noTarget, {})).toMatchObject({
+      kind: 'invalid',
+      type: 'assignee_changed',
+      error: expect.stringMatching(/^payload\.target: /),
+    });
+    const noTime = structuredClone(unassign) as { payload: Record<string, unknown> };
+    delete noTime.payload.emitted_at;
+    expect(frontConnector.mapWebhook(noTime, {})).toMatchObject({
+      kind: 'invalid',
+      error: expect.stringMatching(/^payload\.emitted_at: /),
+    });
+  });
+});
+
 describe('Front tier and channel settings', () => {
   const inbound = (fixture('webhook-sequence.json') as unknown[])[0];
   const started = (options: Parameters<typeof frontConnector.mapWebhook>[1]) =>
@@ -278,8 +343,8 @@ describe('Front types not used, and malformed payloads', () => {
       type: 'tag_added',
     });
     expect(
-      frontConnector.mapWebhook({ type: 'assignee_changed', payload: { type: 'assign' } }, {}),
-    ).toMatchObject({ kind: 'ignored' });
+      frontConnector.mapWebhook({ type: 'conversation_reopened', payload: { type: 'reopen' } }, {}),
+    ).toEqual({ kind: 'ignored', type: 'conversation_reopened' });
   });
 
   it('names the malformed field of a used type', () => {

@@ -12,6 +12,7 @@ import {
 import type { ChatEvent } from '../../../src/core/types.ts';
 import { livechatConnector } from '../../../src/server/connectors/livechat.ts';
 import type { ProtocolEventObject, WebhookRequest } from '../../../src/server/connectors/types.ts';
+import { timelineOf } from '../../support/events.ts';
 
 type Json = Record<string, unknown>;
 
@@ -71,6 +72,14 @@ function webhookEvents(bodies: readonly unknown[], options = {}): ProtocolEventO
 // agent's e-mail and the bot id a generated hex id, as in Create Agent / Create Bot of
 // https://platform.text.com/docs/management/configuration-api/v3.5.
 const sequence = fixture<Json[]>('webhook-sequence.json');
+
+// `chat_transferred` of the same webhooks v3.5 reference: `chat_id`, `thread_id` ("present if
+// the chat is active"), `requester_id`, `reason`, `transferred_to` ("IDs of the groups and
+// agents the chat is assigned to after the transfer") and `queue` ("present if the chat is
+// queued after the transfer": position, wait_time, queued_at_us). The sequence's chat goes to
+// agent jones@example.com, then to a group where it waits in the queue; the last transfer is
+// of a chat no longer active (no thread_id).
+const transfers = fixture<Json[]>('webhook-chat-transferred.json');
 
 describe('livechat webhooks', () => {
   it('maps a chat from start to close, each event valid', () => {
@@ -279,6 +288,86 @@ function event(body: Json): Json {
 // (Register Webhook, https://platform.text.com/docs/management/configuration-api/v3.5#register-webhook;
 // Chat Webhooks block, https://platform.text.com/docs/getting-started/app-guides/chat-webhooks);
 // it has no signature header and no timestamp.
+describe('livechat transfers', () => {
+  /** When serve received the webhook: the time of a transfer, which carries none itself. */
+  const RECEIVED = Date.parse('2026-11-23T10:01:05.250Z');
+
+  function ownerAfter(events: readonly ProtocolEventObject[]): string | null {
+    const state = timelineOf(validated(events)).state;
+    if (!state) throw new Error('no chat');
+    return state.owner;
+  }
+
+  it('hands the chat to the agent it is transferred to, and to the queue for a group', () => {
+    const mapped = transfers.map((body) => livechatConnector.mapWebhook(body, {}, RECEIVED));
+    expect(mapped).toEqual([
+      {
+        kind: 'events',
+        type: 'chat_transferred',
+        events: [
+          { type: 'chat.assigned', chatId: CHAT_ID, at: RECEIVED, agentId: 'jones@example.com' },
+        ],
+      },
+      {
+        kind: 'events',
+        type: 'chat_transferred',
+        // Queued by the transfer: the queue's own time, not the receipt.
+        events: [
+          {
+            type: 'chat.assigned',
+            chatId: CHAT_ID,
+            at: Date.parse('2026-11-23T10:01:30.909Z'),
+            agentId: null,
+          },
+        ],
+      },
+      // No thread: the chat is not active, there is no conversation to hand over.
+      { kind: 'ignored', type: 'chat_transferred' },
+    ]);
+    const start = webhookEvents(sequence.slice(0, 4));
+    expect(ownerAfter(start)).toBe('smith@example.com');
+    const [toJones, toQueue] = mapped.map((m) => (m.kind === 'events' ? m.events : []));
+    expect(ownerAfter([...start, ...toJones!])).toBe('jones@example.com');
+    expect(ownerAfter([...start, ...toJones!, ...toQueue!])).toBeNull();
+  });
+
+  it('skips bots among the agents, and ignores a transfer it cannot time', () => {
+    const toBot = structuredClone(transfers[0]!);
+    (toBot.payload as Json).transferred_to = {
+      agent_ids: ['505591fc9fc2d6e92798bed7d9d8f079', 'jones@example.com'],
+    };
+    expect(livechatConnector.mapWebhook(toBot, {}, RECEIVED)).toMatchObject({
+      events: [{ agentId: 'jones@example.com' }],
+    });
+    (toBot.payload as Json).transferred_to = { agent_ids: ['505591fc9fc2d6e92798bed7d9d8f079'] };
+    expect(livechatConnector.mapWebhook(toBot, {}, RECEIVED)).toMatchObject({
+      events: [{ agentId: null }],
+    });
+    // Mapped without a receipt time (no server clock), an untimed transfer stores nothing.
+    expect(livechatConnector.mapWebhook(transfers[0], {})).toEqual({
+      kind: 'ignored',
+      type: 'chat_transferred',
+    });
+  });
+
+  it('names the field of a malformed transfer', () => {
+    const cases: [(payload: Json) => void, string][] = [
+      [(p) => delete p.transferred_to, 'payload.transferred_to: must be an object'],
+      [(p) => ((p.transferred_to as Json).agent_ids = 'jones'), 'agent_ids: must be an array'],
+      [(p) => ((p.transferred_to as Json).agent_ids = [7]), 'agent_ids[0]: must be a non-empty'],
+      [(p) => delete p.chat_id, 'payload.chat_id: must be a non-empty string'],
+      [(p) => (p.queue = { queued_at_us: 'now' }), 'payload.queue.queued_at_us: must be an RFC'],
+    ];
+    for (const [spoil, error] of cases) {
+      const body = structuredClone(transfers[0]!);
+      spoil(body.payload as Json);
+      const mapping = livechatConnector.mapWebhook(body, {}, RECEIVED);
+      expect(mapping).toMatchObject({ kind: 'invalid', type: 'chat_transferred' });
+      expect((mapping as { error: string }).error).toContain(error);
+    }
+  });
+});
+
 describe('livechat verify', () => {
   const raw = JSON.stringify(sequence[1]);
 
@@ -476,10 +565,30 @@ describe('livechat connector on arbitrary input', () => {
       action: mostly(fc.constant(action)),
       payload,
     });
+  const transfer = optional({
+    chat_id: id,
+    thread_id: id,
+    transferred_to: mostly(
+      optional({
+        agent_ids: mostly(
+          fc.array(
+            fc.oneof(
+              fc.constantFrom('jones@example.com', '505591fc9fc2d6e92798bed7d9d8f079'),
+              fc.string({ maxLength: 210 }),
+            ),
+            { maxLength: 3 },
+          ),
+        ),
+        group_ids: fc.jsonValue(),
+      }),
+    ),
+    queue: mostly(optional({ queued_at_us: time })),
+  });
   const body = fc.oneof(
     webhook('incoming_chat', optional({ chat })),
     webhook('incoming_event', optional({ chat_id: id, thread_id: id, event: liveEvent })),
     webhook('chat_deactivated', fc.jsonValue()),
+    webhook('chat_transferred', transfer),
   );
 
   function checkEvents(events: readonly ProtocolEventObject[]) {
@@ -497,7 +606,7 @@ describe('livechat connector on arbitrary input', () => {
         fc.oneof({ arbitrary: body, weight: 8 }, fc.jsonValue(), fc.anything()),
         options,
         (input, opts) => {
-          const mapping = livechatConnector.mapWebhook(input, opts);
+          const mapping = livechatConnector.mapWebhook(input, opts, NOW);
           kinds[mapping.kind] += 1;
           expect(['events', 'ignored', 'invalid']).toContain(mapping.kind);
           if (mapping.kind === 'events') checkEvents(mapping.events);

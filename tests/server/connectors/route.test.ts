@@ -64,6 +64,18 @@ async function send(
   return { status: res.status, json };
 }
 
+/**
+ * Each host's reassignment webhooks (<host>.test.ts names the pages they follow): to another
+ * agent, then to the queue, with one the connector does not use (Chatwoot: labels only;
+ * LiveChat: a chat no longer active) where the fixture has one.
+ */
+const REASSIGNMENTS: Record<HostName, { file: string; agent: string }> = {
+  chatwoot: { file: 'webhook-reassignment.json', agent: '8' },
+  zendesk: { file: 'webhook-agent-assignment.json', agent: '8447388090496' },
+  livechat: { file: 'webhook-chat-transferred.json', agent: 'jones@example.com' },
+  front: { file: 'webhook-assignee-changed.json', agent: 'tea_7k22b' },
+};
+
 const entries: ConnectorEntry[] = HOSTS.flatMap((host) =>
   ['acme', 'globex'].map((team) => ({ team, host, secret: secretOf(host, team) })),
 );
@@ -143,6 +155,39 @@ describe.each(HOSTS)('%s webhooks on serve', (host) => {
     expect(mine.received).toBe(sequence.length * 3);
     expect(mine.duplicates).toBeGreaterThan(0);
     expect(mine.refused).toBe(0);
+  });
+
+  it('stores every change of hands, and a retry of one stores nothing', async () => {
+    const w = widget(server.url, server.token({ team: TEAM, role: 'agent', sub: 'a-1' }));
+    await connected(w);
+    for (const payload of sequence.slice(0, 2)) {
+      const { body, headers } = signed(host, payload, secretOf(host));
+      expect((await send(server, host, TEAM, body, headers)).status).toBe(200);
+    }
+    const { file, agent } = REASSIGNMENTS[host];
+    const reassignments = fixture(host, file) as unknown[];
+    const stored: unknown[] = [];
+    for (const payload of reassignments) {
+      const { body, headers } = signed(host, payload, secretOf(host));
+      const res = await send(server, host, TEAM, body, headers);
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      stored.push(res.json.stored ?? 0);
+    }
+    // Two changes of hands in one chat: the second is no retry of the first.
+    expect(stored.filter((n) => n === 1)).toHaveLength(2);
+    const head = await server.hub.head(TEAM);
+    await w.waitFor(() => w.seq.last === head, 5000, 'every stored event');
+    const handovers = w.events.filter((e) => e.type === 'chat.assigned');
+    expect(handovers.map((e) => e.agentId)).toEqual([agent, null]);
+    expect(new Set(handovers.map((e) => e.chatId)).size).toBe(1);
+    w.close();
+    // The host retries the hand-over to the queue, which carries its own time (LiveChat's: the
+    // queue's; its transfer to an agent has none, so serve times it on arrival).
+    const retried = host === 'livechat' ? reassignments[1] : reassignments.at(-1);
+    const again = signed(host, retried, secretOf(host));
+    const res = await send(server, host, TEAM, again.body, again.headers);
+    expect(res.json).toMatchObject({ accepted: 1, stored: 0 });
+    expect(await server.hub.head(TEAM)).toBe(head);
   });
 
   it('refuses wrong, stale, foreign and missing signatures with 401, storing nothing', async () => {

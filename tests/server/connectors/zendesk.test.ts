@@ -18,6 +18,7 @@ import {
 } from '../../../src/core/index.ts';
 import type { ProtocolEventObject, WebhookRequest } from '../../../src/server/connectors/types.ts';
 import { zendeskConnector as zendesk } from '../../../src/server/connectors/zendesk.ts';
+import { timelineOf } from '../../support/events.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/zendesk');
 const raw = (name: string): Buffer => readFileSync(join(FIXTURES, name));
@@ -41,6 +42,18 @@ const SEQUENCE = json('webhook-sequence.json') as Obj[];
 // the via objects of the "Via object reference" (https://developer.zendesk.com/documentation/ticketing/reference-guides/via-object-reference/)
 // and `ticket_metric` of "Show Ticket Metrics" (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/).
 const EXPORT = json('export-ticket.json') as Obj;
+
+// "Agent assignment changed" of the same Ticket events page: `detail` the ticket after the
+// change, event = {current, previous} (the assigned agent's id, and the one before). The
+// ticket goes from agent …495 to agent …496, then back to no agent (current null).
+const REASSIGNED = json('webhook-agent-assignment.json') as Obj[];
+
+/** Who owns the chat once the engine has these events, in any order (protocol.md "Ownership"). */
+function ownerAfter(events: readonly ProtocolEventObject[]): string | null {
+  const state = timelineOf(validated(events)).state;
+  if (!state) throw new Error('no chat');
+  return state.owner;
+}
 
 /** Every event must be one the engine accepts as a protocol event. */
 function validated(events: readonly ProtocolEventObject[]): ChatEvent[] {
@@ -139,6 +152,39 @@ describe('zendesk webhooks: one live chat', () => {
     expect(webhookEvents([p])[0]).toMatchObject({ assignee: '8447388090495' });
   });
 
+  it('a reassignment hands the chat to the new agent; no agent hands it to the queue', () => {
+    expect(REASSIGNED.map((p) => zendesk.mapWebhook(p, OPTIONS))).toEqual([
+      {
+        kind: 'events',
+        type: 'zen:event-type:ticket.agent_assignment_changed',
+        events: [
+          { type: 'chat.assigned', chatId: CHAT, at: T('10:14:00'), agentId: '8447388090496' },
+        ],
+      },
+      {
+        kind: 'events',
+        type: 'zen:event-type:ticket.agent_assignment_changed',
+        events: [{ type: 'chat.assigned', chatId: CHAT, at: T('10:14:40'), agentId: null }],
+      },
+    ]);
+    // The chat's own webhooks name agent …495 (the assignee, and the author of the replies).
+    const assigned = structuredClone(SEQUENCE) as Obj[];
+    for (const p of assigned) (p.detail as Obj).assignee_id = '8447388090495';
+    const chat = webhookEvents(assigned.slice(0, -1));
+    expect(ownerAfter(chat)).toBe('8447388090495');
+    const [toColleague, toQueue] = REASSIGNED.map((p) => webhookEvents([p]));
+    expect(ownerAfter([...chat, ...toColleague!])).toBe('8447388090496');
+    expect(ownerAfter([...chat, ...toColleague!, ...toQueue!])).toBeNull();
+    // Zendesk's "0" for no id, and an empty current, are no agent too.
+    for (const current of ['0', '']) {
+      const p = structuredClone(REASSIGNED[0]!);
+      p.event = { current, previous: '8447388090495' };
+      expect(webhookEvents([p])).toEqual([
+        { type: 'chat.assigned', chatId: CHAT, at: T('10:14:00'), agentId: null },
+      ]);
+    }
+  });
+
   it('a status change that does not solve or close is ignored; closed closes', () => {
     const open = structuredClone(SEQUENCE.at(-1)!) as Obj;
     open.event = { current: 'PENDING', previous: 'OPEN' };
@@ -186,6 +232,14 @@ describe('zendesk webhooks: one live chat', () => {
       kind: 'invalid',
       error: /event.current/,
     });
+    for (const event of [{}, { current: { id: 1 } }]) {
+      const assignment = { ...structuredClone(REASSIGNED[0]!), event };
+      expect(zendesk.mapWebhook(assignment, {})).toMatchObject({
+        kind: 'invalid',
+        type: 'zen:event-type:ticket.agent_assignment_changed',
+        error: /^event\.current: /,
+      });
+    }
     expect(zendesk.mapWebhook([], {})).toMatchObject({ kind: 'invalid', error: /payload/ });
     expect(zendesk.mapWebhook({ detail: {} }, {})).toMatchObject({
       kind: 'invalid',
@@ -381,7 +435,7 @@ describe('zendesk connector on arbitrary input', () => {
   };
 
   it('payloads with one field spoiled never throw, and what they produce validates', () => {
-    const samples: unknown[] = [...SEQUENCE, EXPORT];
+    const samples: unknown[] = [...SEQUENCE, ...REASSIGNED, EXPORT];
     const spoiled = fc
       .integer({ min: 0, max: samples.length - 1 })
       .chain((i) =>
