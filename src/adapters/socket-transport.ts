@@ -428,6 +428,9 @@ export function createSocketTransport(
     });
     s.on('welcome', (w: Welcome) => {
       welcome = w;
+      // The server has said who we are (it may come after 'online'): re-reporting the status
+      // makes the widget read the role again (the supervisor view appears without a push).
+      if (!disposed && status) sink?.status(status);
     });
     s.on('events', onBatch);
     s.on('picks', (picks: SharedPick[]) => {
