@@ -1,25 +1,18 @@
 // The search engine from its chunk (chunks.ts). It runs in a Worker made from the same file
 // when the page allows one (same origin; `worker-src` falls back to `script-src 'self'`), so
-// indexing a big library never blocks the page; otherwise the chunk loads into the page.
-// Either way the widget sees a SuggestionSource whose searches resolve later. A library
-// fetched by URL goes to the worker as bytes (lazyFileSearch): the page never parses it.
-import type { SerializedIndex } from '../search/engine.ts';
-import type { SopLibrary } from '../search/types.ts';
-import { createWorkerSearch, WorkerLoadError } from '../search/worker-client.ts';
-import type { WorkerResponse } from '../search/worker-protocol.ts';
+// validating and indexing a big library never blocks the page; otherwise the chunk loads into
+// the page. Either way the library is validated there, not by the bundle, and the widget sees
+// a SuggestionSource whose searches resolve later. A library fetched by URL goes to the
+// worker as bytes (lazyFileSearch): the page never parses it.
+import { createWorkerSearch, WorkerLoadError, type WorkerSearch } from '../search/worker-client.ts';
+import type { WorkerResponse, WorkerSource } from '../search/worker-protocol.ts';
 import { loadChunk, SEARCH_KEY, trustedScriptUrl } from './chunks.ts';
 import { type FileSourceFactory, SearchElsewhere } from './file-source.ts';
-import type { SourceFactory, Suggestion, SuggestionQuery, SuggestionSource } from './search.ts';
+import type { LoadedLibrary, SourceFactory, SuggestionSource } from './search.ts';
 
 /** What the chunk registers when loaded into the page (src/search-entry.ts). */
 export interface SearchChunk {
   createSource: SourceFactory;
-}
-
-interface Backend {
-  search(query: SuggestionQuery, limit: number): Promise<Suggestion[] | null> | Suggestion[];
-  learn(text: string, sopId: string): void;
-  dispose?(): void;
 }
 
 const WORKER_NAME = 'chat-playbook-search';
@@ -50,6 +43,34 @@ function started(worker: Worker): Promise<void> {
 }
 
 /**
+ * Hands `init` to `worker` and resolves once the worker has loaded it; on failure the worker
+ * is terminated and the error is a WorkerLoadError when the data is at fault.
+ */
+async function loadInWorker(worker: Worker, init: WorkerSource): Promise<LoadedLibrary> {
+  let search: WorkerSearch;
+  try {
+    search = createWorkerSearch(worker, init);
+  } catch (err) {
+    // The data could not be posted (not cloneable).
+    worker.terminate();
+    throw err;
+  }
+  try {
+    const { summary, library } = await search.ready;
+    const source: SuggestionSource = {
+      // A search a newer one made stale answers null; the widget keeps only the newest.
+      search: async (query, limit) => (await search.search(query, limit)) ?? [],
+      learn: (text, sopId) => search.learn(text, sopId),
+      dispose: () => search.dispose(),
+    };
+    return { source, library, summary };
+  } catch (err) {
+    search.dispose();
+    throw err;
+  }
+}
+
+/**
  * The fetched library file goes to the search Worker as bytes (transferred, not copied): it
  * is parsed, validated and indexed there, and the page gets only a source and the summary.
  * Where no worker can start, rejects with SearchElsewhere and the file stays with the caller.
@@ -66,84 +87,39 @@ export function lazyFileSearch(url: string, doc: Document): FileSourceFactory {
       throw new SearchElsewhere(`search worker unavailable (${(err as Error).message})`);
     }
     // From here the file is the worker's.
-    const search = createWorkerSearch(worker, { file });
-    let summary: Awaited<typeof search.ready>;
-    try {
-      summary = await search.ready;
-    } catch (err) {
-      search.dispose();
-      throw err instanceof WorkerLoadError ? err : new Error((err as Error).message);
-    }
-    const source: SuggestionSource = {
-      async search(query, limit) {
-        return (await search.search(query, limit)) ?? [];
-      },
-      learn: (text, sopId) => search.learn(text, sopId),
-      dispose: () => search.dispose(),
-    };
-    return { source, summary };
+    return loadInWorker(worker, { file });
   };
 }
 
+/**
+ * Library data (an object: the `library` option, or a file the page parsed) is validated and
+ * indexed in the search Worker, which sends the validated library back, else by the chunk in
+ * the page.
+ */
 export function lazySearch(
   url: string,
   doc: Document,
   warn: (message: string) => void,
 ): SourceFactory {
-  const inPage = (library: SopLibrary, prebuilt: unknown): Promise<Backend> =>
-    loadChunk<SearchChunk>(url, SEARCH_KEY, doc).then((chunk) =>
-      chunk.createSource(library, prebuilt),
-    );
-
-  const inWorker = (library: SopLibrary, prebuilt: unknown): Promise<Backend> => {
-    const worker = new Worker(trustedScriptUrl(url), { name: WORKER_NAME });
-    const search = createWorkerSearch(
-      worker,
-      prebuilt === undefined
-        ? { library }
-        : { index: { ...(prebuilt as SerializedIndex), library } },
-    );
-    return search.ready.then(
-      () => search,
+  const inPage = (data: unknown) =>
+    loadChunk<SearchChunk>(url, SEARCH_KEY, doc).then(
+      (chunk) => chunk.createSource(data),
       (err: Error) => {
-        search.dispose();
-        throw err;
+        throw new Error(`could not load the search engine: ${err.message}`);
       },
     );
-  };
 
-  return (library, prebuilt) => {
-    const sameOrigin = canUseWorker(url, doc);
-    let backend: Promise<Backend>;
+  return async (data) => {
+    if (!canUseWorker(url, doc)) return inPage(data);
     try {
-      backend = sameOrigin ? inWorker(library, prebuilt) : inPage(library, prebuilt);
-    } catch {
-      backend = inPage(library, prebuilt);
-    }
-    if (sameOrigin) {
-      backend = backend.catch((err: Error) => {
-        warn(`search worker unavailable (${err.message}); searching in the page`);
-        return inPage(library, prebuilt);
+      return await loadInWorker(new Worker(trustedScriptUrl(url), { name: WORKER_NAME }), {
+        data,
       });
+    } catch (err) {
+      // The data is at fault: the page would find the same.
+      if (err instanceof WorkerLoadError) throw err;
+      warn(`search worker unavailable (${(err as Error).message}); searching in the page`);
+      return inPage(data);
     }
-    let disposed = false;
-    // Disposed before the backend is ready: release it as soon as it is.
-    backend.then((b) => disposed && b.dispose?.()).catch(() => {});
-    return {
-      async search(query, limit) {
-        const b = await backend;
-        if (disposed) return [];
-        // A search a newer one made stale answers null; the widget keeps only the newest.
-        return (await b.search(query, limit)) ?? [];
-      },
-      learn(text, sopId) {
-        backend.then((b) => disposed || b.learn(text, sopId)).catch(() => {});
-      },
-      dispose() {
-        if (disposed) return;
-        disposed = true;
-        backend.then((b) => b.dispose?.()).catch(() => {});
-      },
-    };
   };
 }

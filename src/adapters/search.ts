@@ -1,8 +1,11 @@
-// The port between the widget and the SOP search. The models only know SuggestionSource, so
-// tests use a fake and a worker-backed search can return promises later; `playbookSearch`
-// wires in the real engine (src/search), loading a prebuilt index without re-indexing.
-import { createSearch, loadSerialized } from '../search/engine.ts';
+// The port between the widget and the SOP search. The models only know SourceFactory and
+// SuggestionSource, so tests use a fake and a worker-backed search can return promises;
+// `playbookSearch` wires in the real engine (src/search), which validates the library (the
+// script-tag bundle has no validator: its search chunk runs this) and loads a prebuilt index
+// without re-indexing.
+import { loadLibraryData } from '../search/file.ts';
 import { withMarks } from '../search/highlight.ts';
+import { type LibrarySummary, summarizeLibrary } from '../search/summary.ts';
 import type { Sop, SopLibrary, SopReply, SopStep } from '../search/types.ts';
 
 export interface SuggestionQuery {
@@ -34,21 +37,33 @@ export interface SuggestionSource {
   dispose?(): void;
 }
 
-/**
- * Builds a source over a validated library; `prebuilt` is the `sop-index/1` object when the
- * library came as a built index (loaded as is), else undefined. Throws on unusable data.
- */
-export type SourceFactory = (library: SopLibrary, prebuilt?: unknown) => SuggestionSource;
+/** A library loaded where the search runs. */
+export interface LoadedLibrary {
+  source: SuggestionSource;
+  /** The validated library when the page holds it; null when it stays with the search. */
+  library: SopLibrary | null;
+  /** What the widget needs of the library, wherever it lives. */
+  summary: LibrarySummary;
+}
 
-export const playbookSearch: SourceFactory = (library, prebuilt) => {
-  const engine =
-    prebuilt === undefined
-      ? createSearch(library)
-      : loadSerialized({ ...(prebuilt as object), library });
+/**
+ * Validates library data as given, a sop-library/1 library or a `sop-index/…` built index,
+ * and builds a source over it where the search runs. Fails (throws or rejects) with an Error
+ * whose message the widget shows: `invalid SOP library: …` (invalidLibraryMessage) for
+ * invalid data, `could not index the SOP library: …` when the engine cannot use it.
+ */
+export type SourceFactory = (data: unknown) => LoadedLibrary | Promise<LoadedLibrary>;
+
+export const playbookSearch: SourceFactory = (data) => {
+  const engine = loadLibraryData(data);
   return {
-    search: (query, limit) => engine.search(query, limit).map(withMarks),
-    learn: (text, sopId) => {
-      engine.learn(text, sopId);
+    source: {
+      search: (query, limit) => engine.search(query, limit).map(withMarks),
+      learn: (text, sopId) => {
+        engine.learn(text, sopId);
+      },
     },
+    library: engine.library,
+    summary: summarizeLibrary(engine.library),
   };
 };

@@ -1,15 +1,19 @@
 // Loading the SOP library: by URL (through the fetch adapter) or as an object, either a
 // `sop-library/1` library or a built `sop-index/…` index (loaded without re-indexing).
+// The search side validates it (createSource; the script-tag bundle has no validator).
 // A URL's file goes unparsed to the search worker when there is one (createSourceFromFile):
 // the page then holds only the summary it needs and the SOPs that came up in searches.
 // Only a fully valid library replaces what is there; failures become a message and a state.
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { Fetcher } from '../adapters/fetch.ts';
 import { type FileSourceFactory, SearchElsewhere } from '../adapters/file-source.ts';
-import type { SourceFactory, Suggestion, SuggestionSource } from '../adapters/search.ts';
-import { isObject } from '../core/guards.ts';
-import { invalidLibraryMessage, validateLibrary } from '../search/library.ts';
-import { type LibrarySummary, summarizeLibrary } from '../search/summary.ts';
+import type {
+  LoadedLibrary,
+  SourceFactory,
+  Suggestion,
+  SuggestionSource,
+} from '../adapters/search.ts';
+import type { LibrarySummary } from '../search/summary.ts';
 import type { Sop, SopLibrary } from '../search/types.ts';
 import type { LibrarySpec } from './options.ts';
 import type { PicksModel } from './picks.ts';
@@ -79,32 +83,34 @@ export function createLibraryModel(deps: {
     dispose: () => inner.dispose?.(),
   });
 
-  function install(next: SuggestionSource, lib: SopLibrary | null, sum: LibrarySummary) {
+  /** Puts a loaded library in place, unless a newer load started or the model was disposed. */
+  function install(loaded: LoadedLibrary, current: () => boolean): null {
+    const next = loaded.source;
+    if (!current()) {
+      next.dispose?.();
+      return null;
+    }
     for (const pick of deps.picks.all()) next.learn(pick.text, pick.sopId);
     source.peek()?.dispose?.();
     seen.clear();
-    source.value = lib ? next : remembering(next);
-    library.value = lib;
-    summary.value = sum;
+    source.value = loaded.library ? next : remembering(next);
+    library.value = loaded.library;
+    summary.value = loaded.summary;
     error.value = null;
     status.value = 'ready';
     return null;
   }
 
-  function accept(data: unknown): string | null {
-    const prebuilt =
-      isObject(data) && typeof data.format === 'string' && data.format.startsWith('sop-index/')
-        ? data
-        : undefined;
-    const result = validateLibrary(prebuilt ? prebuilt.library : data);
-    if (!result.ok) return fail(invalidLibraryMessage(result.issues));
-    let next: SuggestionSource;
+  /** Library data (an object) to the search side, which validates and indexes it. */
+  async function accept(data: unknown, current: () => boolean): Promise<string | null> {
+    let loaded: LoadedLibrary;
     try {
-      next = deps.createSource(result.library, prebuilt);
+      loaded = await deps.createSource(data);
     } catch (err) {
-      return fail(`could not index the SOP library: ${(err as Error).message}`);
+      // The message says what is wrong (`invalid SOP library: …`): shown as is.
+      return current() ? fail((err as Error).message) : null;
     }
-    return install(next, result.library, summarizeLibrary(result.library));
+    return install(loaded, current);
   }
 
   const sops = () => library.value?.sops ?? [];
@@ -119,13 +125,13 @@ export function createLibraryModel(deps: {
       const mine = ++generation;
       abort?.abort();
       if (spec.kind === 'none') return null;
-      if (spec.kind === 'object') return accept(spec.data);
-      status.value = 'loading';
-      error.value = null;
-      abort = new AbortController();
-      let data: unknown;
       // Disposed, or a newer load started meanwhile: this answer is no longer wanted.
       const current = () => mine === generation;
+      status.value = 'loading';
+      error.value = null;
+      if (spec.kind === 'object') return accept(spec.data, current);
+      abort = new AbortController();
+      let data: unknown;
       try {
         const response = await deps.fetch(spec.url, { signal: abort.signal });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -134,12 +140,7 @@ export function createLibraryModel(deps: {
           const bytes = await response.arrayBuffer();
           if (!current()) return null;
           try {
-            const loaded = await fromFile(bytes);
-            if (!current()) {
-              loaded.source.dispose?.();
-              return null;
-            }
-            return install(loaded.source, null, loaded.summary);
+            return install(await fromFile(bytes), current);
           } catch (err) {
             if (!(err instanceof SearchElsewhere)) throw err;
             // No worker here: the page parses the file after all.
@@ -152,7 +153,7 @@ export function createLibraryModel(deps: {
         const message = `could not load the SOP library from ${spec.url}: ${(err as Error).message}`;
         return current() ? fail(message) : null;
       }
-      return current() ? accept(data) : null;
+      return current() ? accept(data, current) : null;
     },
     escalationSop: computed(() => summary.value?.escalation ?? null),
     find: (sopId) => sops().find((s) => s.id === sopId) ?? seen.get(sopId),

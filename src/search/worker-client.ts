@@ -31,12 +31,19 @@ export class WorkerLoadError extends Error {
   override name = 'WorkerLoadError';
 }
 
+/** What the page gets of a library the worker loaded. */
+export interface WorkerLoaded {
+  summary: LibrarySummary;
+  /** The validated library for a `data` source; null for a file, whose library stays there. */
+  library: SopLibrary | null;
+}
+
 export interface WorkerSearch {
   /**
-   * Resolves, with what the page needs of the library, when the worker has indexed or
-   * loaded it; rejects if it cannot (a WorkerLoadError when the data is at fault).
+   * Resolves, with what the page needs of the library, when the worker has validated and
+   * indexed or loaded it; rejects if it cannot (a WorkerLoadError when the data is at fault).
    */
-  readonly ready: Promise<LibrarySummary>;
+  readonly ready: Promise<WorkerLoaded>;
   /** The hits, or null when a newer search made this one stale (or after dispose). */
   search(query: SearchQuery, limit?: number): Promise<MarkedHit[] | null>;
   learn(text: string, sopId: string): void;
@@ -83,9 +90,9 @@ export function createWorkerSearch(
     { resolve(e: LearnedExample[]): void; reject(err: Error): void }
   >();
 
-  let settleReady!: { resolve(summary: LibrarySummary): void; reject(err: Error): void };
+  let settleReady!: { resolve(loaded: WorkerLoaded): void; reject(err: Error): void };
   let isReady = false;
-  const ready = new Promise<LibrarySummary>((resolve, reject) => {
+  const ready = new Promise<WorkerLoaded>((resolve, reject) => {
     settleReady = { resolve, reject };
   });
   // A caller that never awaits `ready` still sees failures through search().
@@ -123,7 +130,7 @@ export function createWorkerSearch(
     switch (message.type) {
       case 'ready':
         isReady = true;
-        settleReady.resolve(message.summary);
+        settleReady.resolve({ summary: message.summary, library: message.library });
         break;
       case 'hits':
         if (running?.id === message.id) {

@@ -1,28 +1,19 @@
 // Messages between the widget and a search worker (worker.ts), and the worker's handler,
 // kept free of `self` so tests can run it with a fake worker.
-import {
-  createSearch,
-  type LearnedExample,
-  loadSerialized,
-  type PlaybookSearch,
-  type SearchOptions,
-  type SerializedIndex,
-} from './engine.ts';
-import { loadLibraryFile } from './file.ts';
+import type { LearnedExample, PlaybookSearch, SearchOptions } from './engine.ts';
+import { loadLibraryData, loadLibraryFile } from './file.ts';
 import { type MarkedHit, withMarks } from './highlight.ts';
 import type { SearchQuery } from './query.ts';
 import { type LibrarySummary, summarizeLibrary } from './summary.ts';
 import type { SopLibrary } from './types.ts';
 
 /**
- * What the worker loads: a validated library (indexed in the worker), a prebuilt index
- * object (loaded as is), or a fetched file, library or prebuilt index, as bytes or text
- * (parsed, validated and loaded in the worker: the page never parses it).
+ * What the worker loads, a library or a prebuilt index, validated and loaded there (the page
+ * holds no validator): as an object (`data`, loadLibraryData; the ready answer carries the
+ * validated library back, which the page then holds), or as a fetched file, bytes or text
+ * (loadLibraryFile: the page never parses it, and the library stays in the worker).
  */
-export type WorkerSource =
-  | { library: SopLibrary }
-  | { index: SerializedIndex }
-  | { file: ArrayBuffer | string };
+export type WorkerSource = { data: unknown } | { file: ArrayBuffer | string };
 
 export type WorkerRequest =
   | {
@@ -40,8 +31,8 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { type: 'pong' }
-  /** Loaded: what the page needs of the library (the library itself stays here). */
-  | { type: 'ready'; sops: number; summary: LibrarySummary }
+  /** Loaded: what the page needs of the library; the library itself for a `data` source. */
+  | { type: 'ready'; sops: number; summary: LibrarySummary; library: SopLibrary | null }
   | { type: 'hits'; id: number; hits: MarkedHit[] }
   | { type: 'learned'; id: number; examples: LearnedExample[] }
   /** `id` names the failed request; none for init. */
@@ -65,14 +56,13 @@ export function createWorkerHandler(post: (message: WorkerResponse) => void) {
           engine =
             'file' in source
               ? loadLibraryFile(source.file, options)
-              : 'index' in source
-                ? loadSerialized(source.index, options)
-                : createSearch(source.library, options);
+              : loadLibraryData(source.data, options);
           if (message.learned) engine.importLearned(message.learned);
           post({
             type: 'ready',
             sops: engine.library.sops.length,
             summary: summarizeLibrary(engine.library),
+            library: 'file' in source ? null : engine.library,
           });
           break;
         }

@@ -3,10 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browserClipboard } from '../../src/adapters/clipboard.ts';
 import { browserClock } from '../../src/adapters/clock.ts';
 import { browserNotifier } from '../../src/adapters/notifier.ts';
-import { playbookSearch, type Suggestion } from '../../src/adapters/search.ts';
+import { type LoadedLibrary, playbookSearch, type Suggestion } from '../../src/adapters/search.ts';
 import { createLocalTransport } from '../../src/adapters/transport.ts';
 import type { ChatEvent } from '../../src/core/index.ts';
 import { createSearch } from '../../src/search/engine.ts';
+import { summarizeLibrary } from '../../src/search/summary.ts';
 import { LIBRARY } from '../models/fakes.ts';
 
 afterEach(() => {
@@ -146,19 +147,35 @@ describe('notifier', () => {
 });
 
 describe('search adapter (the real engine behind the port)', () => {
+  const sync = (r: unknown) => r as LoadedLibrary;
+  const hitIds = (r: unknown) => (r as Suggestion[]).map((hit) => hit.sop.id);
+
   it('searches a library, and loads a built index without re-indexing', () => {
-    const source = playbookSearch(LIBRARY);
-    const sync = (r: unknown) => r as Suggestion[];
-    const hits = sync(
-      source.search(
-        { conversation: [{ author: 'customer', text: 'my parcel is late' }], channel: 'chat' },
-        3,
-      ),
+    const { source, library, summary } = sync(playbookSearch(LIBRARY));
+    const hits = source.search(
+      { conversation: [{ author: 'customer', text: 'my parcel is late' }], channel: 'chat' },
+      3,
     );
-    expect(hits[0]?.sop.id).toBe('CS-SH-001');
-    const built = createSearch(LIBRARY).serialize();
-    const loaded = playbookSearch(built.library, built);
-    expect(sync(loaded.search({ text: 'parcel tracking' }, 1))[0]?.sop.id).toBe('CS-SH-001');
+    expect(hitIds(hits)[0]).toBe('CS-SH-001');
+    expect(library).toEqual(LIBRARY);
+    expect(summary).toEqual(summarizeLibrary(LIBRARY));
+    const loaded = sync(playbookSearch(createSearch(LIBRARY).serialize()));
+    expect(hitIds(loaded.source.search({ text: 'parcel tracking' }, 1))).toEqual(['CS-SH-001']);
+    expect(loaded.library).toEqual(LIBRARY);
     source.learn('where is my stuff', 'CS-SH-001');
+  });
+
+  it('validates what it is given, with the messages the widget shows', () => {
+    expect(() =>
+      playbookSearch({ format: 'sop-library/1', sops: [{ id: 'X-1', title: '' }] }),
+    ).toThrow(/^invalid SOP library: SOP X-1: title: must not be empty/);
+    // A built index's library is validated too; an index the engine cannot use is named.
+    const built = createSearch(LIBRARY).serialize();
+    expect(() => playbookSearch({ ...built, library: { format: 'sop-library/1' } })).toThrow(
+      /^invalid SOP library: sops: is required/,
+    );
+    expect(() => playbookSearch({ ...built, version: 'nope' })).toThrow(
+      /^could not index the SOP library: prebuilt index: version must be 16 hex digits/,
+    );
   });
 });

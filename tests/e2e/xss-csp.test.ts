@@ -608,7 +608,9 @@ ChatPlaybook('init', { target: host, agent: { id: 'a-3', name: 'Sam' },
         await waitShadow(page, '[data-cp-check="history"]');
         await expect
           .poll(async () => (await log(page, 'error')).map((e) => e.payload.message))
-          .toEqual([expect.stringMatching(/^search failed: .*TrustedScriptURL/)]);
+          .toEqual([
+            expect.stringMatching(/^library: could not load the search engine: .*TrustedScriptURL/),
+          ]);
         const violations = await w.violations();
         figures.csp.violationsWithPolicyNone = [
           ...new Set(

@@ -6,7 +6,7 @@ import { type ChatEvent, validateEvent } from '../../src/core/index.ts';
 import type { ClockPayload, ReplyPayload } from '../../src/models/emitter.ts';
 import { validateOptions } from '../../src/models/options.ts';
 import { createStore } from '../../src/models/store.ts';
-import { fakeClock, fakeNotifier, fakeSource, T0 } from './fakes.ts';
+import { fakeClock, fakeNotifier, type fakeSource, fakeSourceFactory, T0 } from './fakes.ts';
 
 export function harness(
   options: unknown = {},
@@ -24,11 +24,7 @@ export function harness(
     clipboard: { writeText: () => Promise.resolve() },
     fetch: () => Promise.reject(new Error('no fetch in tests')),
     storage,
-    createSource: (library) => {
-      const source = fakeSource(library);
-      sources.push(source);
-      return source;
-    },
+    createSource: fakeSourceFactory(sources),
     warn: () => {},
   });
   // The transport's now() is the server-corrected time the clocks are measured against.

@@ -67,10 +67,14 @@ class FakeWorker implements WorkerLike {
 describe('search in a worker', () => {
   it('indexes in the worker and answers like the in-process search', async () => {
     const worker = new FakeWorker();
-    const client = createWorkerSearch(worker, { library: fixture() });
+    const client = createWorkerSearch(worker, { data: fixture() });
     const hits = client.search({ text: 'I want a refund' }, 3);
     await worker.runAll();
-    await expect(client.ready).resolves.toMatchObject({ sops: 9 });
+    // Validated there: the page gets the library back in normal form, with its summary.
+    await expect(client.ready).resolves.toEqual({
+      summary: summarizeLibrary(fixture()),
+      library: fixture(),
+    });
     expect(await hits).toEqual(
       createSearch(fixture()).search({ text: 'I want a refund' }, 3).map(withMarks),
     );
@@ -79,14 +83,34 @@ describe('search in a worker', () => {
   it('loads a prebuilt index', async () => {
     const worker = new FakeWorker();
     const index = JSON.parse(JSON.stringify(createSearch(fixture()).serialize()));
-    const client = createWorkerSearch(worker, { index });
+    const client = createWorkerSearch(worker, { data: index });
     const hits = client.search({ text: 'forgot my password' });
     await worker.runAll();
     expect((await hits)?.[0]?.sop.id).toBe('ACC-03');
+    expect((await client.ready).library).toEqual(fixture());
     expect(worker.received[0]).toMatchObject({
       type: 'init',
-      source: { index: { format: 'sop-index/2' } },
+      source: { data: { format: 'sop-index/2' } },
     });
+  });
+
+  it('validates library data in the worker, with the messages the widget shows', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ format: 'sop-library/1', sops: [{ id: 'X-1' }] }, /^invalid SOP library: SOP X-1: title/],
+      [{ format: 'sop-index/2' }, /^invalid SOP library: a library must be an object/],
+      [
+        { ...createSearch(fixture()).serialize(), version: 'x' },
+        /^could not index the SOP library: prebuilt index: version must be 16 hex digits/,
+      ],
+    ];
+    for (const [data, message] of cases) {
+      const worker = new FakeWorker();
+      const client = createWorkerSearch(worker, { data });
+      await worker.runAll();
+      const err = await client.ready.catch((e: Error) => e);
+      expect(err).toBeInstanceOf(WorkerLoadError);
+      expect((err as Error).message).toMatch(message);
+    }
   });
 
   it('loads a fetched file in the worker: parsed, checked and loaded there', async () => {
@@ -97,16 +121,18 @@ describe('search in a worker', () => {
       const client = createWorkerSearch(worker, { file });
       const hits = client.search({ text: 'forgot my password' }, 3);
       await worker.runAll();
-      const summary = await client.ready;
+      const { summary, library } = await client.ready;
       expect(summary.sops).toBe(9);
       expect(summary).toEqual(summarizeLibrary(built.library));
+      // The library stays in the worker.
+      expect(library).toBeNull();
       expect(await hits).toEqual(built.search({ text: 'forgot my password' }, 3).map(withMarks));
     }
     // A plain library file is validated and indexed in the worker.
     const worker = new FakeWorker();
     const client = createWorkerSearch(worker, { file: JSON.stringify(fixture()) });
     await worker.runAll();
-    await expect(client.ready).resolves.toMatchObject({ sops: 9 });
+    await expect(client.ready).resolves.toMatchObject({ summary: { sops: 9 }, library: null });
   });
 
   it('names what is wrong with a file the worker cannot load', async () => {
@@ -144,7 +170,7 @@ describe('search in a worker', () => {
 
   it('latest query wins: waiting searches are replaced, never run', async () => {
     const worker = new FakeWorker();
-    const client = createWorkerSearch(worker, { library: fixture() });
+    const client = createWorkerSearch(worker, { data: fixture() });
     worker.step(); // init
     const first = client.search({ text: 'r', typing: true });
     const second = client.search({ text: 're', typing: true });
@@ -162,7 +188,7 @@ describe('search in a worker', () => {
 
   it('a search alone gets its answer, and the next search goes straight to the worker', async () => {
     const worker = new FakeWorker();
-    const client = createWorkerSearch(worker, { library: fixture() });
+    const client = createWorkerSearch(worker, { data: fixture() });
     const a = client.search({ text: 'charged twice' });
     await worker.runAll();
     expect((await a)?.[0]?.sop.id).toBe('BIL-04');
@@ -175,7 +201,7 @@ describe('search in a worker', () => {
     const worker = new FakeWorker();
     const client = createWorkerSearch(
       worker,
-      { library: fixture() },
+      { data: fixture() },
       {
         learned: [{ text: 'courier left it at the wrong house', sopId: 'DEL-02' }],
       },
@@ -195,10 +221,10 @@ describe('search in a worker', () => {
 
   it('rejects when the worker cannot load the library, or crashes', async () => {
     const worker = new FakeWorker();
-    const client = createWorkerSearch(worker, { index: { format: 'nope' } as never });
-    const hits = expect(client.search({ text: 'refund' })).rejects.toThrow(/sop-index\/2/);
+    const client = createWorkerSearch(worker, { data: { format: 'nope' } });
+    const hits = expect(client.search({ text: 'refund' })).rejects.toThrow(/sop-library\/1/);
     await worker.runAll();
-    await expect(client.ready).rejects.toThrow(/sop-index\/2/);
+    await expect(client.ready).rejects.toThrow(/sop-library\/1/);
     await hits;
     // Later searches reach the worker, which says why it cannot answer.
     const later = expect(client.search({ text: 'refund' })).rejects.toThrow(/not initialised/);
@@ -206,7 +232,7 @@ describe('search in a worker', () => {
     await later;
 
     const crashing = new FakeWorker();
-    const other = createWorkerSearch(crashing, { library: fixture() });
+    const other = createWorkerSearch(crashing, { data: fixture() });
     const pending = expect(other.search({ text: 'refund' })).rejects.toThrow(/out of memory/);
     crashing.crash('out of memory');
     await pending;
@@ -215,7 +241,7 @@ describe('search in a worker', () => {
 
   it('dispose terminates the worker, removes its listeners and settles everything pending', async () => {
     const worker = new FakeWorker();
-    const client = createWorkerSearch(worker, { library: fixture() });
+    const client = createWorkerSearch(worker, { data: fixture() });
     expect(worker.listenerCount).toBe(2);
     const running = client.search({ text: 'refund' });
     const exported = client.exportLearned();

@@ -6,7 +6,7 @@ import { vi } from 'vitest';
 import { memoryStorage } from '../../src/adapters/storage.ts';
 import { createWidget, type WidgetAdapters } from '../../src/app.ts';
 import { SupervisorView } from '../../src/ui/supervisor.tsx';
-import { fakeNotifier, fakeSource, T0 } from '../models/fakes.ts';
+import { fakeNotifier, type fakeSource, fakeSourceFactory, T0 } from '../models/fakes.ts';
 
 let hidden = false;
 
@@ -50,11 +50,7 @@ export async function mount(
       // Each mount its own store: picks never leak from one test into the next.
       storage: memoryStorage(),
       supervisorView: () => SupervisorView,
-      createSource: (library) => {
-        const source = fakeSource(library);
-        sources.push(source);
-        return source;
-      },
+      createSource: fakeSourceFactory(sources),
       ...adapters,
     },
   );
