@@ -275,7 +275,7 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
 
   const run = (list: ArrayLike<unknown>): unknown => {
     const args = Array.from(list);
-    const [command, a, b] = args;
+    const [command, a, b, c] = args;
     switch (command) {
       case 'init':
         init(a);
@@ -292,6 +292,9 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
       case 'configure':
         withWidget('configure', args, (w) => w.configure(a));
         return undefined;
+      case 'fields':
+        withWidget('fields', args, (w) => w.fields(a as string, b, c));
+        return undefined;
       case 'on':
         return on(a, b);
       case 'off':
@@ -304,7 +307,8 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
         fail({
           command: typeof command === 'string' ? command : textOf(command),
           field: 'command',
-          message: 'unknown command; use init, event, events, focus, configure, on, off or destroy',
+          message:
+            'unknown command; use init, event, events, focus, configure, fields, on, off or destroy',
         });
         return undefined;
     }

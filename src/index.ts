@@ -79,6 +79,7 @@ function missingElement(element: unknown): WidgetHandle {
     events: report,
     focus: report,
     configure: report,
+    fields: report,
     on(name, handler) {
       if (name !== 'error') return () => {};
       errorHandlers.add(handler);

@@ -1,28 +1,32 @@
 // The agent's actions. Ticks, notes and inserted replies become `playbook.*` events sent
 // through the transport, so the checklist is derived by the same engine from the same log
 // as everything else (and a server can share it between agents). Replies are filled here:
-// chat placeholders from the chat, the rest from a small form, before anything is inserted.
+// chat placeholders from the chat, the rest in a small form that starts with what the host
+// and the transcript tell (fill.ts); a field the library requires must be filled, any other
+// may go out blank, marked `[label]`.
 import { batch, type ReadonlySignal, signal } from '@preact/signals';
 import type { Clipboard } from '../adapters/clipboard.ts';
 import type { Transport } from '../adapters/transport.ts';
 import { type PlaybookEvent, validateEvent } from '../core/index.ts';
-import { fillTemplate } from '../search/placeholders.ts';
 import type { SopReply } from '../search/types.ts';
 import type { ChatsModel } from './chats.ts';
 import { chatValues } from './describe.ts';
 import type { ReplyPayload } from './emitter.ts';
+import { completeReply, type FoundValue, type HostFields, prepareFields } from './fill.ts';
 import { MAX_PICK_TEXT, newPickId, type PicksModel } from './picks.ts';
 
 export interface ReplyDraft {
   chatId: string;
   sopId: string;
   reply: SopReply;
-  /** Fields the agent must fill, in order of appearance. */
+  /** The form's fields (placeholders the chat does not fill), in order of appearance. */
   fields: string[];
   values: Record<string, string>;
+  /** Values found for fields (host, transcript), with their source. */
+  found: Record<string, FoundValue>;
   /** Values the chat fills ({customer.firstName} …). */
   chatValues: Record<string, string>;
-  /** A field left blank on an attempt to insert. */
+  /** A required field left blank on an attempt to insert. */
   showErrors: boolean;
 }
 
@@ -39,11 +43,13 @@ export interface CommandsModel {
   /** Null when sent, else why not. */
   tick(chatId: string, item: string, checked: boolean, reason?: string): string | null;
   note(chatId: string, text: string): string | null;
-  /** Inserts at once when nothing is left to fill, else opens the fill-in form. */
+  /** Inserts at once when the chat fills every placeholder, else opens the fill-in form. */
   chooseReply(chatId: string, sopId: string, reply: SopReply): void;
   setDraftValue(name: string, value: string): void;
-  /** Null when inserted, else the names of the fields still empty. */
+  /** Null when inserted, else the names of the required fields still empty. */
   insertDraft(): string[] | null;
+  /** The host's values for a chat's fill-ins (`fields` command), replacing earlier ones. */
+  setHostFields(chatId: string, fields: HostFields): void;
   cancelDraft(): void;
   /** Shows a message in the widget's notice bar. */
   inform(kind: Notice['kind'], text: string, copyText?: string): void;
@@ -67,10 +73,13 @@ export const BUILTIN_SOP_ID = 'chat-playbook';
 
 /** How many recent customer messages teach the search what a picked SOP answers. */
 const LEARN_FROM_MESSAGES = 2;
+/** Chats whose host fields are kept (the oldest go first). */
+const MAX_HOST_FIELD_CHATS = 1_000;
 
 export function createCommands(deps: CommandsDeps): CommandsModel {
   const draft = signal<ReplyDraft | null>(null);
   const notice = signal<Notice | null>(null);
+  const hostFields = new Map<string, HostFields>();
 
   const inform = (kind: Notice['kind'], text: string, copyText?: string) => {
     notice.value = copyText === undefined ? { kind, text } : { kind, text, copyText };
@@ -90,7 +99,12 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
     return null;
   }
 
-  function insert({ chatId, sopId, reply }: ReplyDraft, text: string): void {
+  function insert(
+    { chatId, sopId, reply }: Pick<ReplyDraft, 'chatId' | 'sopId' | 'reply'>,
+    text: string,
+    /** `text` without its blanks. */
+    known: string,
+  ): void {
     draft.value = null;
     if (deps.emitReply({ chatId, sopId, replyId: reply.id, text })) {
       inform('info', `Inserted “${reply.title}”.`);
@@ -112,9 +126,10 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
       chatId,
       sopId,
       replyId: reply.id,
+      // Required fields are filled; blanks left are completed in the composer, so the sent
+      // message must carry the reply without them (edits allowed) to tick `snippet`.
       filled: true,
-      // The sent message must carry this text (edits allowed) to tick `snippet`.
-      text: text.slice(0, 20_000),
+      text: known.slice(0, 20_000),
     });
     if (problem) deps.onError(problem);
     const customerText = deps.chats
@@ -133,17 +148,6 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
     deps.transport.sharePick?.(pick).catch(() => {});
   }
 
-  /** Fills the draft's reply: inserts it when complete, else shows what is missing. */
-  function fill(current: ReplyDraft): string[] | null {
-    const filled = fillTemplate(current.reply.text, { ...current.values, ...current.chatValues });
-    if (filled.missing.length === 0) {
-      batch(() => insert(current, filled.text));
-      return null;
-    }
-    draft.value = current;
-    return filled.missing;
-  }
-
   return {
     draft,
     notice,
@@ -153,10 +157,15 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
     chooseReply(chatId, sopId, reply) {
       const chat = deps.chats.get(chatId);
       if (!chat) return;
-      const values = chatValues(chat.state.peek(), deps.agent.name);
-      const fields = fillTemplate(reply.text, values).missing;
-      const empty = Object.fromEntries(fields.map((name) => [name, '']));
-      fill({ chatId, sopId, reply, fields, values: empty, chatValues: values, showErrors: false });
+      const fromChat = chatValues(chat.state.peek(), deps.agent.name);
+      const form = prepareFields(reply, fromChat, hostFields.get(chatId), chat.conversation.peek());
+      const next = { chatId, sopId, reply, ...form, chatValues: fromChat, showErrors: false };
+      if (form.fields.length > 0) {
+        draft.value = next;
+        return;
+      }
+      const done = completeReply(reply, fromChat);
+      batch(() => insert(next, done.text, done.known));
     },
     setDraftValue(name, value) {
       const current = draft.peek();
@@ -164,7 +173,20 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
     },
     insertDraft() {
       const current = draft.peek();
-      return current ? fill({ ...current, showErrors: true }) : [];
+      if (!current) return [];
+      const done = completeReply(current.reply, { ...current.values, ...current.chatValues });
+      if (done.required.length > 0) {
+        draft.value = { ...current, showErrors: true };
+        return done.required;
+      }
+      batch(() => insert(current, done.text, done.known));
+      return null;
+    },
+    setHostFields(chatId, fields) {
+      hostFields.delete(chatId);
+      hostFields.set(chatId, fields);
+      if (hostFields.size > MAX_HOST_FIELD_CHATS)
+        hostFields.delete(hostFields.keys().next().value!);
     },
     cancelDraft() {
       draft.value = null;

@@ -1,20 +1,28 @@
 // Validates a library in sop-library/1 form (shared/spec/sop-format.md) and normalises it into
 // the loaded types. Pure: the CLI and the widget both feed it already-parsed data.
-// One function per import, and lightFormat rather than format: format pulls in a whole
-// locale (~17 kB) and this module ships in the widget.
+// It runs where the search runs (the search chunk or worker, the ESM build, the CLI), never
+// in the script-tag bundle; what the page needs of review dates is in review.ts.
 
-import { addMonths } from 'date-fns/addMonths';
-import { differenceInCalendarMonths } from 'date-fns/differenceInCalendarMonths';
-import { isBefore } from 'date-fns/isBefore';
-import { lightFormat } from 'date-fns/lightFormat';
-import { startOfDay } from 'date-fns/startOfDay';
 import { isObject } from '../core/guards.ts';
-import { isValidTemplate, parseTemplate } from './placeholders.ts';
-import type { LibraryIssue, Sop, SopEscalation, SopLibrary, SopReply, SopStep } from './types.ts';
+import { patternProblem } from './fields.ts';
+import { isValidTemplate, parseTemplate, placeholderNames } from './placeholders.ts';
+import { parseIsoDate } from './review.ts';
+import type {
+  FieldSpec,
+  LibraryIssue,
+  Sop,
+  SopEscalation,
+  SopLibrary,
+  SopReply,
+  SopStep,
+} from './types.ts';
 
 export const LIBRARY_FORMAT = 'sop-library/1';
 export const MAX_SOP_ID_LENGTH = 100;
 export const DEFAULT_REVIEW_EVERY_MONTHS = 12;
+/** Field declarations at one level (library, SOP or reply). */
+export const MAX_FIELDS = 50;
+const MAX_FIELD_LABEL_LENGTH = 100;
 
 export type LibraryValidation =
   | { ok: true; library: SopLibrary }
@@ -54,6 +62,7 @@ export function validateLibrary(
     return { ok: false, issues };
   }
 
+  const libraryFields = validateFields(input.fields, 'fields', libraryIssue);
   const sops: Sop[] = [];
   const firstIndexById = new Map<string, number>();
   input.sops.forEach((raw: unknown, index) => {
@@ -77,7 +86,7 @@ export function validateLibrary(
         report('id', `duplicate SOP id '${sopId}' (also used by ${where})`);
       }
     }
-    const sop = validateSop(raw, report);
+    const sop = validateSop(raw, report, libraryFields);
     if (sop) sops.push(sop);
   });
 
@@ -104,7 +113,8 @@ const SOP_KEYS = new Set([
   'notes',
 ]);
 const STEP_KEYS = new Set(['id', 'text', 'role', 'within', 'replies']);
-const REPLY_KEYS = new Set(['id', 'title', 'shortcut', 'text']);
+const REPLY_KEYS = new Set(['id', 'title', 'shortcut', 'text', 'fields']);
+const FIELD_KEYS = new Set(['label', 'pattern', 'required']);
 const ESCALATION_KEYS = new Set(['triggers', 'to']);
 const LIBRARY_KEYS = new Set(['format', 'sops']);
 
@@ -179,7 +189,8 @@ export function isNormalLibrary(input: unknown): input is SopLibrary {
         !filled(reply.title) ||
         !filled(reply.text) ||
         !optionalFilled(reply.shortcut) ||
-        !isValidTemplate(reply.text)
+        !isValidTemplate(reply.text) ||
+        !normalFields(reply.fields, reply.text)
       ) {
         return false;
       }
@@ -223,6 +234,31 @@ function filledList(value: unknown): boolean {
   return true;
 }
 
+/** Fields as loading resolves them onto a reply: each used in its text, none empty. */
+function normalFields(fields: unknown, text: string): boolean {
+  if (fields === undefined) return true;
+  if (!isObject(fields)) return false;
+  let count = 0;
+  for (const name in fields) {
+    const spec = fields[name];
+    if (
+      ++count > MAX_FIELDS ||
+      !text.includes(`{${name}}`) ||
+      !isObject(spec) ||
+      !onlyKeys(spec, FIELD_KEYS) ||
+      !optionalFilled(spec.label) ||
+      (typeof spec.label === 'string' && spec.label.length > MAX_FIELD_LABEL_LENGTH) ||
+      (spec.pattern !== undefined &&
+        (typeof spec.pattern !== 'string' || patternProblem(spec.pattern) !== null)) ||
+      (spec.required !== undefined && spec.required !== true) ||
+      Object.keys(spec).length === 0
+    ) {
+      return false;
+    }
+  }
+  return count > 0;
+}
+
 function onlyKeys(value: object, allowed: ReadonlySet<string>): boolean {
   for (const key in value) if (!allowed.has(key)) return false;
   return true;
@@ -250,45 +286,7 @@ export function invalidLibraryMessage(issues: readonly LibraryIssue[], shown = 3
   return `invalid SOP library: ${list}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
-export interface ReviewStatus {
-  /** True once the calendar day of `now` is after `dueOn`. */
-  stale: boolean;
-  dueOn: string | null;
-  monthsSinceReview: number | null;
-}
-
-/**
- * When the SOP is next due for review: `lastReviewed` (else `effective`) plus
- * `reviewEveryMonths`. Dates are calendar days in local time; on the due day itself the SOP
- * is not yet stale. An SOP without dates is never stale.
- */
-export function reviewStatus(sop: Sop, now: number): ReviewStatus {
-  const reviewedOn = parseIsoDate(sop.lastReviewed ?? sop.effective ?? '');
-  if (!reviewedOn) return { stale: false, dueOn: null, monthsSinceReview: null };
-  const due = addMonths(reviewedOn, sop.reviewEveryMonths);
-  // An absurd interval (beyond year 275760) gives an invalid date: treat as never due.
-  if (Number.isNaN(due.getTime())) return { stale: false, dueOn: null, monthsSinceReview: null };
-  return {
-    stale: isBefore(due, startOfDay(now)),
-    dueOn: lightFormat(due, 'yyyy-MM-dd'),
-    monthsSinceReview: differenceInCalendarMonths(now, reviewedOn),
-  };
-}
-
-/** A `YYYY-MM-DD` string that names a real calendar day, as local midnight; otherwise null. */
-export function parseIsoDate(text: string): Date | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]) - 1;
-  const day = Number(match[3]);
-  // setFullYear, because the Date constructor maps years 0–99 to 1900–1999.
-  const date = new Date(2000, 0, 1);
-  date.setFullYear(year, month, day);
-  date.setHours(0, 0, 0, 0);
-  const real = date.getFullYear() === year && date.getMonth() === month && date.getDate() === day;
-  return real ? date : null;
-}
+export { parseIsoDate, type ReviewStatus, reviewStatus } from './review.ts';
 
 /** The reply id a Markdown reply gets when it has no `- id:` line: `r-` + title slug. */
 export function defaultReplyId(title: string, index: number): string {
@@ -299,7 +297,11 @@ export function defaultReplyId(title: string, index: number): string {
   return slug === '' ? `r-${index + 1}` : `r-${slug}`;
 }
 
-function validateSop(raw: Fields, report: Report): Sop | undefined {
+function validateSop(
+  raw: Fields,
+  report: Report,
+  libraryFields: ReadonlyMap<string, FieldSpec>,
+): Sop | undefined {
   const check = new FieldChecker(raw, '', report);
   const id = check.requiredString('id');
   if (typeof id === 'string' && id.length > MAX_SOP_ID_LENGTH) {
@@ -317,15 +319,24 @@ function validateSop(raw: Fields, report: Report): Sop | undefined {
   const tags = check.stringList('tags');
   const triggers = check.stringList('triggers');
   const replyIds = declaredReplyIds(raw.replies);
+  const sopFields = validateFields(raw.fields, 'fields', report);
+  const inherited = new Map([...libraryFields, ...sopFields]);
   const steps = check.list('steps', (item, path, index) =>
     validateStep(item, path, index, replyIds, report),
   );
   findDuplicates(steps, 'steps', 'step', report);
   const escalation = validateEscalation(raw.escalation, report);
   const replies = check.list('replies', (item, path, index) =>
-    validateReply(item, path, index, report),
+    validateReply(item, path, index, report, inherited),
   );
   findDuplicates(replies, 'replies', 'reply', report);
+  if (!check.failed) {
+    // A declaration no reply uses is most likely a misspelt name.
+    const used = new Set(replies.flatMap((reply) => placeholderNames(reply.value!.text)));
+    for (const name of sopFields.keys()) {
+      if (!used.has(name)) check.fail(`fields.${name}`, `no reply of this SOP uses {${name}}`);
+    }
+  }
   const notes = check.optionalString('notes');
 
   if (id === undefined || title === undefined || check.failed) return undefined;
@@ -375,6 +386,7 @@ function validateReply(
   path: string,
   index: number,
   report: Report,
+  inherited: ReadonlyMap<string, FieldSpec>,
 ): Checked<SopReply> {
   if (!isObject(raw)) {
     report(path, `must be an object with title and text (found ${describe(raw)})`);
@@ -390,10 +402,77 @@ function validateReply(
     if (!template.ok) check.fail('text', template.error);
   }
   const shortcut = check.optionalString('shortcut');
+  const own = validateFields(raw.fields, `${path}.fields`, report);
   if (id === undefined || title === undefined || text === undefined || check.failed) {
     return { id, value: undefined };
   }
-  return { id, value: withoutUndefined<SopReply>({ id, title, shortcut, text }) };
+  const names = placeholderNames(text);
+  for (const name of own.keys()) {
+    if (!names.includes(name)) check.fail(`fields.${name}`, `the reply's text has no {${name}}`);
+  }
+  // Entries, not assignment: a field may be called `__proto__`.
+  const resolved = names.flatMap((name) => {
+    const spec = own.get(name) ?? inherited.get(name);
+    return spec ? [[name, spec] as const] : [];
+  });
+  const fields = resolved.length > 0 ? Object.fromEntries(resolved) : undefined;
+  if (check.failed) return { id, value: undefined };
+  return { id, value: withoutUndefined<SopReply>({ id, title, shortcut, text, fields }) };
+}
+
+/**
+ * Field declarations of one level (`{"orderNumber": {"label": …, "pattern": …,
+ * "required": true}}`), by name; a bad declaration is reported and left out.
+ */
+function validateFields(raw: unknown, path: string, report: Report): Map<string, FieldSpec> {
+  const specs = new Map<string, FieldSpec>();
+  if (raw === undefined || raw === null) return specs;
+  if (!isObject(raw)) {
+    report(path, `must be an object of field declarations by name (found ${describe(raw)})`);
+    return specs;
+  }
+  const names = Object.keys(raw);
+  if (names.length > MAX_FIELDS) {
+    report(path, `declares ${names.length} fields, more than ${MAX_FIELDS}`);
+    return specs;
+  }
+  for (const name of names) {
+    const where = `${path}.${name}`;
+    const spec = raw[name];
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+      report(where, "is not a placeholder name (use letters, digits, '.', '_', '-')");
+      continue;
+    }
+    if (!isObject(spec)) {
+      report(where, `must be an object with label, pattern or required (found ${describe(spec)})`);
+      continue;
+    }
+    const check = new FieldChecker(spec, where, report);
+    for (const key of Object.keys(spec)) {
+      if (!FIELD_KEYS.has(key))
+        check.fail(key, 'is not a field setting (use label, pattern or required)');
+    }
+    const label = check.optionalString('label');
+    if (label !== undefined && label.length > MAX_FIELD_LABEL_LENGTH) {
+      check.fail('label', `is ${label.length} characters, more than ${MAX_FIELD_LABEL_LENGTH}`);
+    }
+    const pattern = check.optionalString('pattern', { allowBlank: false });
+    const problem = pattern === undefined ? null : patternProblem(pattern);
+    if (problem) check.fail('pattern', problem);
+    const { required } = spec;
+    if (required != null && typeof required !== 'boolean') {
+      check.fail('required', `must be true or false (found ${describe(required)})`);
+    }
+    if (check.failed) continue;
+    const normal = withoutUndefined<FieldSpec>({
+      label,
+      pattern,
+      required: required === true || undefined,
+    });
+    // A declaration that says nothing changes nothing.
+    if (Object.keys(normal).length > 0) specs.set(name, normal);
+  }
+  return specs;
 }
 
 function validateStep(

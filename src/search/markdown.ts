@@ -19,7 +19,7 @@ export type MarkdownSopResult =
 const SCALAR_KEYS = ['id', 'title', 'version', 'owner', 'effective', 'lastReviewed'] as const;
 const LIST_KEYS = ['channels', 'tags', 'triggers'] as const;
 const FRONT_MATTER_KEYS: readonly string[] = [...SCALAR_KEYS, 'reviewEveryMonths', ...LIST_KEYS];
-const SECTIONS = ['purpose', 'scope', 'steps', 'escalation', 'replies', 'notes'] as const;
+const SECTIONS = ['purpose', 'scope', 'steps', 'escalation', 'replies', 'fields', 'notes'] as const;
 type SectionName = (typeof SECTIONS)[number];
 const STEP_DETAILS = ['id', 'role', 'within', 'replies'];
 
@@ -91,6 +91,7 @@ class MarkdownSopParser {
     put('steps', this.steps());
     put('escalation', this.escalation());
     put('replies', this.replies());
+    put('fields', this.fields());
     put('notes', this.prose('notes'));
 
     if (this.issues.length > 0) return this.failed({ sop, lines: this.fieldLines });
@@ -223,7 +224,7 @@ class MarkdownSopParser {
           this.issue(
             number,
             '',
-            `unknown section '## ${title}' (expected Purpose, Scope, Steps, Escalation, Replies or Notes)`,
+            `unknown section '## ${title}' (expected Purpose, Scope, Steps, Escalation, Replies, Fields or Notes)`,
           );
           current = { heading: number, lines: [] }; // Its lines are skipped, not misfiled.
           continue;
@@ -422,6 +423,68 @@ class MarkdownSopParser {
       return raw;
     });
   }
+
+  /**
+   * `### name` per field, then `- label:`, `- pattern:` (backticks around it are dropped, so
+   * Markdown shows the backslashes) and `- required: yes|no` lines.
+   */
+  private fields(): Record<string, unknown> | undefined {
+    const section = this.sections.get('fields');
+    if (!section) return undefined;
+    this.fieldLines.fields = section.heading;
+    const fields = new Map<string, Record<string, unknown>>();
+    let spec: Record<string, unknown> | undefined;
+    let path = 'fields';
+    for (const line of section.lines) {
+      if (line.text.trim() === '') continue;
+      const heading = line.fenced ? null : H3.exec(line.text);
+      if (heading) {
+        const name = headingText(heading[1]!);
+        path = `fields.${name}`;
+        if (fields.has(name)) {
+          this.issue(line.number, path, `field '${name}' is declared twice`);
+          spec = {};
+          continue;
+        }
+        spec = {};
+        fields.set(name, spec);
+        this.fieldLines[path] = line.number;
+        continue;
+      }
+      const detail = DETAIL.exec(line.text);
+      const key = detail?.[1]?.toLowerCase();
+      if (!spec || !detail || (key !== 'label' && key !== 'pattern' && key !== 'required')) {
+        this.issue(
+          line.number,
+          path,
+          spec
+            ? "expected '- label:', '- pattern:' or '- required:'"
+            : "each field starts with a '### name' line",
+        );
+        continue;
+      }
+      if (key in spec) {
+        this.issue(line.number, `${path}.${key}`, `'- ${key}:' is set twice`);
+        continue;
+      }
+      const value = detail[2]!.trim();
+      this.fieldLines[`${path}.${key}`] = line.number;
+      spec[key] =
+        key === 'required'
+          ? yesNo(value)
+          : key === 'pattern'
+            ? value.replace(/^(`+)(.*)\1$/, '$2')
+            : value;
+    }
+    // Entries, not assignment: a field may be called `__proto__`.
+    return Object.fromEntries(fields);
+  }
+}
+
+/** `required: yes` and the like: a boolean, or the text as written for the validator to name. */
+function yesNo(value: string): boolean | string {
+  if (/^(?:yes|true)$/i.test(value)) return true;
+  return /^(?:no|false)$/i.test(value) ? false : value;
 }
 
 /** Heading text without its closing `#` run (CommonMark: only after a space), trimmed. */

@@ -78,27 +78,42 @@ export function isValidTemplate(text: string): boolean {
   return VALID_TEMPLATE.test(text);
 }
 
-/** Names the agent must type in (not filled from the chat), unique, in order. [] if invalid. */
-export function fillInFields(text: string): string[] {
+/** Every placeholder's name, unique, in order of appearance; [] if the template is invalid. */
+export function placeholderNames(text: string): string[] {
   const parsed = parseTemplate(text);
-  if (!parsed.ok) return [];
   const names: string[] = [];
+  if (!parsed.ok) return names;
   for (const part of parsed.parts) {
-    if (part.kind === 'field' && !isChatPlaceholder(part.name) && !names.includes(part.name)) {
-      names.push(part.name);
-    }
+    if (part.kind === 'field' && !names.includes(part.name)) names.push(part.name);
   }
   return names;
 }
 
+/** Names the agent must type in (not filled from the chat), unique, in order. [] if invalid. */
+export function fillInFields(text: string): string[] {
+  return placeholderNames(text).filter((name) => !isChatPlaceholder(name));
+}
+
+/** `currentAction` → "Current action", `order_number` → "Order number". */
+export function fieldLabel(name: string): string {
+  const words = name
+    .replace(/[._-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /**
- * Replaces each placeholder that has a value; a missing or blank value leaves `{name}` in the
- * text and lists the name in `missing` (unique, in order). Values are inserted as they are,
- * never re-read as templates. An invalid template comes back unchanged.
+ * Replaces each placeholder that has a value; a missing or blank value is written by `blank`
+ * (by default `{name}` as it was) and its name listed in `missing` (unique, in order). Values
+ * are inserted as they are, never re-read as templates. An invalid template comes back
+ * unchanged.
  */
 export function fillTemplate(
   text: string,
   values: Record<string, string>,
+  blank: (name: string) => string = (name) => `{${name}}`,
 ): { text: string; missing: string[] } {
   const parsed = parseTemplate(text);
   if (!parsed.ok) return { text, missing: [] };
@@ -113,7 +128,7 @@ export function fillTemplate(
     if (typeof value === 'string' && value.trim() !== '') {
       out += value;
     } else {
-      out += `{${part.name}}`;
+      out += blank(part.name);
       if (!missing.includes(part.name)) missing.push(part.name);
     }
   }

@@ -16,6 +16,22 @@ export interface SopReply {
   title: string;
   text: string;
   shortcut?: string;
+  /**
+   * Declarations of the placeholders in `text` that have one, by name. A library may declare
+   * fields for the whole library, an SOP or a reply; loading resolves them onto each reply
+   * (the nearest wins), keeping only the names its text uses.
+   */
+  fields?: Record<string, FieldSpec>;
+}
+
+/** A fill-in field's declaration (docs/library-format.md "Fill-in fields"). */
+export interface FieldSpec {
+  /** What the form and a blank left in the reply call it (default: from its name). */
+  label?: string;
+  /** Finds the value in the customer's messages: a guarded regular expression (fields.ts). */
+  pattern?: string;
+  /** Insert waits until it has a value; otherwise it may go out blank, as `[label]`. */
+  required?: true;
 }
 
 export interface SopEscalation {

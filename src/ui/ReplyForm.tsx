@@ -1,15 +1,30 @@
-// The fill-in form of a chosen reply: its fields, a preview with the blanks marked, insert.
-import { parseTemplate } from '../search/placeholders.ts';
+// The fill-in form of a chosen reply: its fields, each value found for it with its source
+// (the host, or the customer's message), a preview with the blanks marked, insert.
+import { blankOf, type FoundValue, fieldSpec, labelOf } from '../models/fill.ts';
+import { parseTemplate, placeholderNames } from '../search/placeholders.ts';
 import { useStore } from './context.ts';
-import { fieldLabel, focusOnMount } from './format.ts';
+import { fieldLabel, focusOnMount, timeOfDay } from './format.ts';
+
+function sourceText({ source }: FoundValue): string {
+  return source.kind === 'host'
+    ? `from ${source.name}`
+    : `from the transcript, ${timeOfDay(source.at)}: “${source.quote}”`;
+}
 
 export function ReplyForm() {
   const { commands } = useStore();
   const draft = commands.draft.value;
   if (!draft) return null;
-  const { reply, fields, values } = draft;
+  const { reply, fields, values, found, chatValues } = draft;
   const parsed = parseTemplate(reply.text);
-  const filled = { ...values, ...draft.chatValues };
+  const filled = { ...values, ...chatValues };
+  const fromChat = placeholderNames(reply.text).filter((name) => Object.hasOwn(chatValues, name));
+  // Focus starts in the first field nothing filled, and stays with the agent as they type:
+  // from the found values, which typing does not change (the typed values would move it).
+  const firstFocus = Math.max(
+    0,
+    fields.findIndex((name) => !found[name]?.value.trim()),
+  );
   return (
     <form
       key={`${draft.chatId}|${draft.sopId}|${reply.id}`}
@@ -20,7 +35,7 @@ export function ReplyForm() {
       aria-labelledby="cp-fill-h"
       onSubmit={(e) => {
         e.preventDefault();
-        // Back to the first field still empty.
+        // Back to the first required field still empty.
         const missing = commands.insertDraft();
         if (missing) {
           e.currentTarget
@@ -30,23 +45,45 @@ export function ReplyForm() {
       }}
     >
       <h3 id="cp-fill-h">Fill in “{reply.title}”</h3>
+      {fromChat.length > 0 && (
+        <p class="cp-source" data-cp-from-chat>
+          From the chat:{' '}
+          {fromChat.map((name, i) => (
+            <span key={name}>
+              {i > 0 && ', '}
+              {fieldLabel(name).toLowerCase()} <strong>{chatValues[name]}</strong>
+            </span>
+          ))}
+        </p>
+      )}
       {fields.map((name, i) => {
-        const invalid = draft.showErrors && !values[name]!.trim();
-        const label = fieldLabel(name);
+        const { required } = fieldSpec(reply, name);
+        const label = labelOf(reply, name);
+        const invalid = draft.showErrors && required && !values[name]!.trim();
+        const source = found[name]?.value === values[name] ? found[name] : undefined;
+        const described = [source && `cp-fill-src-${i}`, invalid && `cp-fill-err-${i}`];
         return (
           <div key={name} class="cp-form">
-            <label for={`cp-fill-${i}`}>{label} (required)</label>
+            <label for={`cp-fill-${i}`}>
+              {label}
+              {required && ' (required)'}
+            </label>
             <input
               id={`cp-fill-${i}`}
-              ref={i === 0 ? focusOnMount : undefined}
+              ref={i === firstFocus ? focusOnMount : undefined}
               data-cp-field={name}
-              required
+              required={required}
               aria-invalid={invalid || undefined}
-              aria-describedby={invalid ? `cp-fill-err-${i}` : undefined}
+              aria-describedby={described.filter(Boolean).join(' ') || undefined}
               value={values[name]}
               onInput={(e) => commands.setDraftValue(name, e.currentTarget.value)}
               onKeyDown={(e) => e.key === 'Escape' && commands.cancelDraft()}
             />
+            {source && (
+              <span class="cp-source" id={`cp-fill-src-${i}`} data-cp-source={source.source.kind}>
+                {sourceText(source)}
+              </span>
+            )}
             {invalid && (
               <span class="cp-error" id={`cp-fill-err-${i}`}>
                 Fill in {label.toLowerCase()} first.
@@ -64,7 +101,7 @@ export function ReplyForm() {
               ) : filled[part.name]?.trim() ? (
                 filled[part.name]
               ) : (
-                <span class="cp-blank">{fieldLabel(part.name)}</span>
+                <span class="cp-blank">{blankOf(reply, part.name)}</span>
               ),
             )
           : reply.text}

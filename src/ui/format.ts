@@ -1,5 +1,8 @@
 // Display formats. Times come from the models (server-corrected), never from Date.now().
 
+// A reply's fill-in fields are named by the library module, which also writes their blanks.
+export { fieldLabel } from '../search/placeholders.ts';
+
 /** Elapsed time as m:ss (minutes keep counting past an hour: 75:03). */
 export function mss(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -9,16 +12,6 @@ export function mss(ms: number): string {
 /** Local wall-clock time of day, e.g. 10:42 (toTimeString starts with "HH:mm:ss"). */
 export function timeOfDay(at: number): string {
   return new Date(at).toTimeString().slice(0, 5);
-}
-
-/** `currentAction` → "Current action", `order_number` → "Order number". */
-export function fieldLabel(name: string): string {
-  const words = name
-    .replace(/[._-]+/g, ' ')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /**

@@ -171,7 +171,7 @@ describe('check-library on a bad library', () => {
         `${file}:2: SOP CS-1: id: duplicate SOP id 'CS-1' (also used by ${join(dir, 'a.md')})`,
         `${file}:3: SOP CS-1: title: must not be empty`,
         `${file}:4: SOP CS-1: lastReviewed: 2026-02-30 is not a real date`,
-        `${file}:7: SOP CS-1: unknown section '## Procedure' (expected Purpose, Scope, Steps, Escalation, Replies or Notes)`,
+        `${file}:7: SOP CS-1: unknown section '## Procedure' (expected Purpose, Scope, Steps, Escalation, Replies, Fields or Notes)`,
         `${file}:11: SOP CS-1: steps[0].replies[0]: reply 'r-x' is not defined`,
         `${file}:15: SOP CS-1: replies[0].text: unclosed '{' at character 4: "Hi {customer.first…"`,
         '',

@@ -2,7 +2,15 @@
 // a notifier that records, and a small SOP library.
 import type { Clock } from '../../src/adapters/clock.ts';
 import type { Notifier } from '../../src/adapters/notifier.ts';
-import type { Suggestion, SuggestionQuery, SuggestionSource } from '../../src/adapters/search.ts';
+import type {
+  SourceFactory,
+  Suggestion,
+  SuggestionQuery,
+  SuggestionSource,
+} from '../../src/adapters/search.ts';
+import { isObject } from '../../src/core/guards.ts';
+import { invalidLibraryMessage, validateLibrary } from '../../src/search/library.ts';
+import { summarizeLibrary } from '../../src/search/summary.ts';
 import type { SopLibrary } from '../../src/search/types.ts';
 
 export const T0 = Date.parse('2026-11-23T10:00:00.000Z');
@@ -151,6 +159,21 @@ export function fakeSource(library: SopLibrary): SuggestionSource & {
   };
 }
 
+/**
+ * A SourceFactory of fakeSources that validates as the engine's side does, with the same
+ * messages (a built index by its library); each source it builds is pushed to `sources`.
+ */
+export function fakeSourceFactory(sources: ReturnType<typeof fakeSource>[] = []): SourceFactory {
+  return (data) => {
+    const built = isObject(data) && String(data.format).startsWith('sop-index/');
+    const result = validateLibrary(built ? data.library : data);
+    if (!result.ok) throw new Error(invalidLibraryMessage(result.issues));
+    const source = fakeSource(result.library);
+    sources.push(source);
+    return { source, library: result.library, summary: summarizeLibrary(result.library) };
+  };
+}
+
 export const LIBRARY: SopLibrary = {
   format: 'sop-library/1',
   sops: [
@@ -171,6 +194,7 @@ export const LIBRARY: SopLibrary = {
           id: 'r-ask-order',
           title: 'Ask for order number',
           text: 'Thanks {customer.firstName}! Could you share your order number? I will have an answer within {timeframe}.',
+          fields: { timeframe: { required: true } },
         },
         {
           id: 'r-tracking',

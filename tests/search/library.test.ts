@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatIssue,
-  parseIsoDate,
-  reviewStatus,
-  validateLibrary,
-} from '../../src/search/library.ts';
-import type { LibraryIssue, Sop } from '../../src/search/types.ts';
+import { formatIssue, isNormalLibrary, validateLibrary } from '../../src/search/library.ts';
+import type { LibraryIssue } from '../../src/search/types.ts';
 
 /** The example SOP of shared/spec/sop-format.md. */
 function returnsSop(): Record<string, unknown> {
@@ -328,6 +323,149 @@ describe('validateLibrary: replies and escalation', () => {
   });
 });
 
+describe('validateLibrary: fill-in field declarations', () => {
+  const ORDER = { label: 'Order number', pattern: '\\bSO-?\\d{6}\\b', required: true };
+  /** An SOP with two replies: one asks for {orderNumber} and {timeframe}, one for {trackingUrl}. */
+  const sop = (extra: Record<string, unknown> = {}, replyExtra: Record<string, unknown> = {}) => ({
+    id: 'CS-SH-001',
+    title: 'Shipping delays',
+    replies: [
+      {
+        id: 'r-update',
+        title: 'Update',
+        text: 'Order {orderNumber} arrives within {timeframe}, {customer.firstName}.',
+        ...replyExtra,
+      },
+      { id: 'r-track', title: 'Track', text: 'Follow it at {trackingUrl}.' },
+    ],
+    ...extra,
+  });
+  const replies = (input: unknown) => {
+    const result = validateLibrary(input, 'lib.json');
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    return result.library.sops[0]!.replies;
+  };
+
+  it('resolves library, SOP and reply declarations onto each reply: the nearest wins', () => {
+    const input = {
+      ...library(
+        sop(
+          { fields: { orderNumber: ORDER, trackingUrl: { pattern: 'https?://\\S+' } } },
+          { fields: { timeframe: { label: 'Time frame', required: false } } },
+        ),
+      ),
+      fields: {
+        orderNumber: { label: 'Library order number' },
+        timeframe: { label: 'Library time frame', required: true },
+        unused: { label: 'Nobody asks for this' },
+      },
+    };
+    expect(replies(input)).toEqual([
+      {
+        id: 'r-update',
+        title: 'Update',
+        text: 'Order {orderNumber} arrives within {timeframe}, {customer.firstName}.',
+        fields: { orderNumber: ORDER, timeframe: { label: 'Time frame' } },
+      },
+      {
+        id: 'r-track',
+        title: 'Track',
+        text: 'Follow it at {trackingUrl}.',
+        fields: { trackingUrl: { pattern: 'https?://\\S+' } },
+      },
+    ]);
+  });
+
+  it('loads its own output unchanged, as a library in normal form', () => {
+    const first = validateLibrary(library(sop({ fields: { orderNumber: ORDER } })));
+    if (!first.ok) throw new Error('expected the library to load');
+    expect(isNormalLibrary(first.library)).toBe(true);
+    expect(validateLibrary(first.library)).toEqual(first);
+    const changed = structuredClone(first.library);
+    changed.sops[0]!.replies[0]!.fields!.orderNumber!.pattern = '(a+)+';
+    expect(isNormalLibrary(changed)).toBe(false);
+  });
+
+  it('leaves out declarations that say nothing, and replies without any', () => {
+    expect(replies(library(sop({ fields: { trackingUrl: {} } })))).toEqual([
+      expect.not.objectContaining({ fields: expect.anything() }),
+      expect.not.objectContaining({ fields: expect.anything() }),
+    ]);
+  });
+
+  it('keeps a field named like an Object property as a field', () => {
+    const input = library({
+      id: 'X',
+      title: 'X',
+      replies: [
+        {
+          id: 'r',
+          title: 'R',
+          text: 'Hi {__proto__}',
+          fields: JSON.parse('{"__proto__": {"label": "P"}}'),
+        },
+      ],
+    });
+    const [reply] = replies(input);
+    expect(Object.hasOwn(reply!.fields!, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(reply!.fields)).toBe(Object.prototype);
+    const result = validateLibrary(input);
+    expect(result.ok && isNormalLibrary(result.library)).toBe(true);
+  });
+
+  it.each([
+    [
+      { orderNumber: { pattern: '(\\d+)+' } },
+      'fields.orderNumber.pattern: repeats a group that itself repeats',
+    ],
+    [
+      { orderNumber: { pattern: '[' } },
+      'fields.orderNumber.pattern: is not a valid regular expression',
+    ],
+    [
+      { orderNumber: { pattern: '\\s*\\d+' } },
+      'fields.orderNumber.pattern: has more than one open-ended repeat',
+    ],
+    [{ orderNumber: { pattern: '' } }, 'fields.orderNumber.pattern: must not be empty'],
+    [
+      { orderNumber: { required: 'yes' } },
+      'fields.orderNumber.required: must be true or false (found "yes")',
+    ],
+    [
+      { orderNumber: { requried: true } },
+      'fields.orderNumber.requried: is not a field setting (use label, pattern or required)',
+    ],
+    [
+      { orderNumber: { label: 'x'.repeat(101) } },
+      'fields.orderNumber.label: is 101 characters, more than 100',
+    ],
+    [
+      { orderNumber: 'Order number' },
+      'fields.orderNumber: must be an object with label, pattern or required',
+    ],
+    [{ 'order number': {} }, 'fields.order number: is not a placeholder name'],
+    [['orderNumber'], 'fields: must be an object of field declarations by name (found a list)'],
+    [
+      { orderNumbr: { label: 'Order' } },
+      'fields.orderNumbr: no reply of this SOP uses {orderNumbr}',
+    ],
+  ])('rejects SOP fields %j naming the SOP and field', (fields, message) => {
+    const found = problems(sop({ fields }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`lib.json: SOP CS-SH-001: ${message}`);
+  });
+
+  it("names a reply's own declarations by the reply, and a library's by no SOP", () => {
+    expect(problems(sop({}, { fields: { trackingUrl: { label: 'Link' } } }))).toEqual([
+      "lib.json: SOP CS-SH-001: replies[0].fields.trackingUrl: the reply's text has no {trackingUrl}",
+    ]);
+    const input = { ...library(sop()), fields: { orderNumber: { pattern: '(a|b)*' } } };
+    expect(issuesOf(input, 'lib.json').map(formatIssue)).toEqual([
+      'lib.json: fields.orderNumber.pattern: repeats a group that itself repeats or has alternatives ((a+)+, (a|ab)*), which can hang the browser',
+    ]);
+  });
+});
+
 describe('validateLibrary: reporting', () => {
   it('collects every problem in every SOP, in field order', () => {
     const found = issuesOf(
@@ -386,79 +524,5 @@ describe('formatIssue', () => {
       'sops[3]: id: is required',
     );
     expect(formatIssue({ line: 2, field: '', message: 'm' })).toBe('line 2: m');
-  });
-});
-
-describe('reviewStatus', () => {
-  const sop = (fields: Partial<Sop>): Sop => ({
-    id: 'CS-PR-001',
-    title: 'Product returns',
-    reviewEveryMonths: 12,
-    channels: [],
-    tags: [],
-    triggers: [],
-    steps: [],
-    replies: [],
-    ...fields,
-  });
-  const at = (iso: string, hours = 0, minutes = 0) => {
-    const day = parseIsoDate(iso)!;
-    day.setHours(hours, minutes);
-    return day.getTime();
-  };
-
-  it('is due reviewEveryMonths after the last review; stale only after the due day', () => {
-    const reviewed = sop({ lastReviewed: '2026-03-01' });
-    expect(reviewStatus(reviewed, at('2027-02-28', 23, 59))).toEqual({
-      stale: false,
-      dueOn: '2027-03-01',
-      monthsSinceReview: 11,
-    });
-    expect(reviewStatus(reviewed, at('2027-03-01'))).toMatchObject({ stale: false });
-    expect(reviewStatus(reviewed, at('2027-03-01', 23, 59))).toMatchObject({ stale: false });
-    expect(reviewStatus(reviewed, at('2027-03-02'))).toEqual({
-      stale: true,
-      dueOn: '2027-03-01',
-      monthsSinceReview: 12,
-    });
-    expect(reviewStatus(reviewed, at('2027-11-15'))).toMatchObject({ monthsSinceReview: 20 });
-  });
-
-  it('uses the effective date when never reviewed, and lastReviewed when both are set', () => {
-    expect(reviewStatus(sop({ effective: '2025-01-10' }), at('2026-01-11'))).toMatchObject({
-      stale: true,
-      dueOn: '2026-01-10',
-    });
-    expect(
-      reviewStatus(sop({ effective: '2025-01-10', lastReviewed: '2025-12-01' }), at('2026-01-11')),
-    ).toMatchObject({ stale: false, dueOn: '2026-12-01' });
-  });
-
-  it('honours reviewEveryMonths and clamps to the end of shorter months', () => {
-    expect(
-      reviewStatus(sop({ lastReviewed: '2025-08-31', reviewEveryMonths: 6 }), at('2026-03-01')),
-    ).toMatchObject({ stale: true, dueOn: '2026-02-28' });
-    expect(reviewStatus(sop({ lastReviewed: '2024-02-29' }), at('2025-02-28'))).toMatchObject({
-      stale: false,
-      dueOn: '2025-02-28',
-    });
-  });
-
-  it('never flags an SOP without dates', () => {
-    expect(reviewStatus(sop({}), at('2100-01-01'))).toEqual({
-      stale: false,
-      dueOn: null,
-      monthsSinceReview: null,
-    });
-  });
-});
-
-describe('parseIsoDate', () => {
-  it('reads real YYYY-MM-DD days as local midnight and nothing else', () => {
-    expect(parseIsoDate('2026-03-01')?.getTime()).toBe(new Date(2026, 2, 1).getTime());
-    expect(parseIsoDate('0099-01-01')?.getFullYear()).toBe(99);
-    for (const bad of ['2026-02-29', '2026-00-10', '2026-1-01', '20260301', ' 2026-03-01', '']) {
-      expect(parseIsoDate(bad)).toBeNull();
-    }
   });
 });

@@ -206,7 +206,7 @@ describe('parseMarkdownSop: sections', () => {
   it('rejects an unknown section, naming the file and heading line', () => {
     const found = issues(md('## Purpose', 'p', '', '## Procedure', '1. a'));
     expect(found.map(formatIssue)).toEqual([
-      "lib/x.md:9: SOP X-1: unknown section '## Procedure' (expected Purpose, Scope, Steps, Escalation, Replies or Notes)",
+      "lib/x.md:9: SOP X-1: unknown section '## Procedure' (expected Purpose, Scope, Steps, Escalation, Replies, Fields or Notes)",
     ]);
   });
 
@@ -350,5 +350,80 @@ describe('parseMarkdownSop: escalation and replies', () => {
     const result = parseMarkdownSop(md('## Typo', '## Steps', '1. a'), 'lib/x.md');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.partial?.sop).toMatchObject({ steps: [{ text: 'a' }] });
+  });
+});
+
+describe('parseMarkdownSop: fields', () => {
+  const replies = ['## Replies', '### Update', 'Order {orderNumber}, link {trackingUrl}.'];
+
+  it('reads `### name` declarations with label, pattern (backticks dropped) and required', () => {
+    const source = md(
+      ...replies,
+      '',
+      '## Fields',
+      '### orderNumber',
+      '- label: Order number',
+      '- pattern: `\\bSO-?\\d{6}\\b`',
+      '- required: yes',
+      '',
+      '### trackingUrl',
+      '- pattern: https?://\\S+',
+      '- Required: No',
+    );
+    expect(parsed(source).fields).toEqual({
+      orderNumber: { label: 'Order number', pattern: '\\bSO-?\\d{6}\\b', required: true },
+      trackingUrl: { pattern: 'https?://\\S+', required: false },
+    });
+  });
+
+  it('loads to the same reply as the JSON form', () => {
+    const fields = { orderNumber: { label: 'Order number', pattern: 'SO-\\d{6}', required: true } };
+    const fromMarkdown = loaded(
+      md(
+        ...replies,
+        '## Fields',
+        '### orderNumber',
+        '- label: Order number',
+        '- pattern: `SO-\\d{6}`',
+        '- required: true',
+      ),
+    );
+    const json = validateLibrary({
+      format: 'sop-library/1',
+      sops: [
+        {
+          id: 'X-1',
+          title: 'Test SOP',
+          fields,
+          replies: [{ title: 'Update', text: 'Order {orderNumber}, link {trackingUrl}.' }],
+        },
+      ],
+    });
+    expect(json.ok && json.library.sops[0]).toEqual(fromMarkdown);
+    expect(fromMarkdown.replies[0]!.fields).toEqual(fields);
+  });
+
+  it('reports structural problems with their lines, and leaves value rules to the validator', () => {
+    const source = md(
+      ...replies,
+      '## Fields',
+      '- label: stray',
+      '### orderNumber',
+      '- label: A',
+      '- label: B',
+      '- colour: red',
+      '### orderNumber',
+    );
+    expect(issues(source).map(formatIssue)).toEqual([
+      "lib/x.md:10: SOP X-1: fields: each field starts with a '### name' line",
+      "lib/x.md:13: SOP X-1: fields.orderNumber.label: '- label:' is set twice",
+      "lib/x.md:14: SOP X-1: fields.orderNumber: expected '- label:', '- pattern:' or '- required:'",
+      "lib/x.md:15: SOP X-1: fields.orderNumber: field 'orderNumber' is declared twice",
+    ]);
+    const maybe = parsed(md(...replies, '## Fields', '### orderNumber', '- required: maybe'));
+    const result = validateLibrary({ format: 'sop-library/1', sops: [maybe] }, 'lib/x.md');
+    expect(!result.ok && result.issues.map(formatIssue)).toEqual([
+      'lib/x.md: SOP X-1: fields.orderNumber.required: must be true or false (found "maybe")',
+    ]);
   });
 });

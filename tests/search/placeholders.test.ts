@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CHAT_PLACEHOLDERS,
+  fieldLabel,
   fillInFields,
   fillTemplate,
   isValidTemplate,
   parseTemplate,
+  placeholderNames,
 } from '../../src/search/placeholders.ts';
 
 const reply =
@@ -119,6 +121,21 @@ describe('fillInFields', () => {
   it('is empty for an invalid template', () => {
     expect(fillInFields('{oops')).toEqual([]);
   });
+
+  it('is placeholderNames without the chat placeholders', () => {
+    expect(placeholderNames('{b} {case.ref} {a} {b}')).toEqual(['b', 'case.ref', 'a']);
+    expect(placeholderNames('{oops')).toEqual([]);
+  });
+});
+
+describe('fieldLabel', () => {
+  it.each([
+    ['orderNumber', 'Order number'],
+    ['order_number', 'Order number'],
+    ['customer.firstName', 'Customer first name'],
+  ])('names %s as %s', (name, label) => {
+    expect(fieldLabel(name)).toBe(label);
+  });
 });
 
 describe('fillTemplate', () => {
@@ -145,6 +162,13 @@ describe('fillTemplate', () => {
 
   it('does not take values from the object prototype', () => {
     expect(fillTemplate('{toString}', {}).missing).toEqual(['toString']);
+  });
+
+  it('writes each missing value as the blank it is given', () => {
+    expect(fillTemplate('{a} and {b}, {a}', { b: 'B' }, (name) => `[${name}?]`)).toEqual({
+      text: '[a?] and B, [a?]',
+      missing: ['a'],
+    });
   });
 
   it('returns an invalid template unchanged', () => {

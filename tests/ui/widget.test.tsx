@@ -168,7 +168,7 @@ describe('widget: checklist', () => {
     expect(greet.getAttribute('aria-checked')).toBe('true');
     expect(greet.dataset.cpSource).toBe('auto');
     expect(greet.textContent).toContain('auto-ticked');
-    expect(greet.getAttribute('aria-disabled')).toBe('true');
+    expect(greet.getAttribute('aria-readonly')).toBe('true');
     fireEvent.keyDown(greet, { key: ' ' });
     await flush();
     expect(w.$('[data-cp-check="greet"]')!.getAttribute('aria-checked')).toBe('true');
@@ -181,17 +181,18 @@ describe('widget: checklist', () => {
     fireEvent.keyDown(w.$('[data-cp-check="qa"]')!, { key: 'Enter' });
     await flush();
     const input = w.$<HTMLInputElement>('#cp-qa-reason')!;
-    expect(w.root.activeElement).toBe(input);
+    // The tag picker opens on its first tag; "Other" takes a typed reason.
+    expect(w.root.activeElement).toBe(w.$('[data-cp-qa-tag]'));
     fireEvent.submit(input.form!);
     await flush();
     expect(w.$('[data-cp-check="qa"]')!.getAttribute('aria-checked')).toBe('false');
-    expect(w.$('#cp-qa-reason-error')!.textContent).toMatch(/reason is required/);
+    expect(w.$('#cp-qa-reason-error')!.textContent).toMatch(/type a reason/);
     fireEvent.input(input, { target: { value: 'customer disputed our records' } });
     fireEvent.submit(input.form!);
     await flush();
     const qa = w.$('[data-cp-check="qa"]')!;
     expect(qa.getAttribute('aria-checked')).toBe('true');
-    expect(qa.textContent).toContain('customer disputed our records');
+    expect(qa.textContent).toContain('Other: customer disputed our records');
     w.widget.destroy();
   });
 

@@ -144,6 +144,7 @@ export async function bootHostApp(
     const open = adapter.openChat.bind(adapter);
     command('on', 'open', (payload: { chatId: string }) => open(payload.chatId));
   }
+  adapter.onFields?.((chatId, fields) => command('fields', chatId, fields, adapter.label));
   adapter.onFocus((chatId) => command('focus', chatId));
   if (context.chatId) command('focus', context.chatId);
   return { state: 'docked', context };

@@ -97,4 +97,11 @@ export interface HostAdapter extends Transport {
    * where the host has no such call: the widget then shows the chat itself.
    */
   openChat?(chatId: string): void;
+  /**
+   * Calls `listener` with a chat's fields as the host knows them (order number, tracking URL
+   * …, by placeholder name), whenever they are known or change: they fill a reply's fill-ins
+   * of the same names, shown as "from <label>" (`ChatPlaybook('fields', …)`, docs/embedding.md).
+   * Absent where the host has none to give.
+   */
+  onFields?(listener: (chatId: string, fields: Record<string, string>) => void): () => void;
 }
