@@ -37,9 +37,34 @@ export interface WidgetOptions {
   library: LibrarySpec;
   config: TeamConfig;
   transport: TransportSpec;
+  /** Our extension (docs/embedding.md): the sidebar, or the full-width team settings page. */
+  view: 'sidebar' | 'settings';
+  /** Our extension: the host's settings page, which the sidebar's "Team settings" opens. */
+  settingsUrl?: string;
+  /** Our extension (docs/embedding.md), opt-in: `/` on the host page focuses the search. */
+  searchShortcut: boolean;
 }
 
-const KNOWN = ['target', 'agent', 'role', 'library', 'thresholds', 'transport'];
+const KNOWN = [
+  'target',
+  'agent',
+  'role',
+  'library',
+  'thresholds',
+  'transport',
+  'view',
+  'settingsUrl',
+  'searchShortcut',
+];
+
+/** An http(s) URL, absolute or relative to the page. */
+function pageUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, 'https://host.invalid/').protocol);
+  } catch {
+    return false;
+  }
+}
 
 function isText(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
@@ -64,6 +89,8 @@ export function validateOptions(input: unknown): {
     library: { kind: 'none' },
     config: DEFAULT_CONFIG,
     transport: { kind: 'local' },
+    view: 'sidebar',
+    searchShortcut: false,
   };
   const result = { options, errors: [] as FieldError[], warnings: [] as string[] };
   const fail = (field: string, message: string) => {
@@ -78,7 +105,8 @@ export function validateOptions(input: unknown): {
     if (!KNOWN.includes(key)) result.warnings.push(`${key}: unknown option, ignored`);
   }
 
-  const { target, agent, role, library, thresholds, transport } = input;
+  const { target, agent, role, library, thresholds, transport, view, settingsUrl } = input;
+  const { searchShortcut } = input;
   if (
     target !== undefined &&
     !isText(target) &&
@@ -126,5 +154,15 @@ export function validateOptions(input: unknown): {
     else if (!isText(transport.token)) fail('transport.token', 'must be a non-empty string');
     else options.transport = { kind: 'socket', url: transport.url, token: transport.token };
   }
+
+  if (view === 'sidebar' || view === 'settings') options.view = view;
+  else if (view !== undefined) fail('view', "must be 'sidebar' or 'settings'");
+  if (settingsUrl !== undefined) {
+    // Only a page, parsed as the browser will (`java\nscript:` is javascript:): it becomes a link.
+    if (isText(settingsUrl) && pageUrl(settingsUrl)) options.settingsUrl = settingsUrl;
+    else fail('settingsUrl', 'must be the URL or path of an http(s) page');
+  }
+  if (typeof searchShortcut === 'boolean') options.searchShortcut = searchShortcut;
+  else if (searchShortcut !== undefined) fail('searchShortcut', 'must be true or false');
   return result;
 }

@@ -1,13 +1,20 @@
 // The playbook search: a MiniSearch index over the SOP library, queried with the weighted
-// terms of the conversation (query.ts), re-ranked by channel and by what agents picked
-// before (learning), with each hit's best steps and replies. Pure: no DOM, no I/O.
+// terms of what the agent typed or else of the conversation (query.ts; with both, the typed
+// words rank and the conversation breaks near-ties), re-ranked by channel and by what agents
+// picked before (learning), with each hit's best steps and replies. Pure: no DOM, no I/O.
 // The API is described in docs/search.md.
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { ANALYZER_VERSION, analyze, analyzeTerms } from './analyzer.ts';
 import { hashHex } from './hash.ts';
 import { invalidLibraryMessage, isNormalLibrary, validateLibrary } from './library.ts';
 import { type PackedIndex, PackedPostings, packIndex, unpackIndex } from './packed-index.ts';
-import { buildQueryTerms, type QueryTerm, type SearchQuery } from './query.ts';
+import {
+  buildQueryTerms,
+  QUERY_WEIGHTS,
+  type QueryTerm,
+  type SearchQuery,
+  splitQuery,
+} from './query.ts';
 import type { Sop, SopLibrary, SopReply, SopStep } from './types.ts';
 
 export type { ConversationMessage, SearchQuery } from './query.ts';
@@ -61,7 +68,10 @@ export interface SearchHit {
   sop: Sop;
   /** Relative to the best hit of this search, which scores 1. */
   score: number;
-  /** Index terms of this SOP that matched (for highlight(), see highlight.ts). */
+  /**
+   * Index terms of this SOP that matched (for highlight(), see highlight.ts): the typed
+   * words' when the query has typed text, else the conversation's.
+   */
   terms: string[];
   /** Steps that match the query, best first (empty when only the SOP as a whole matched). */
   steps: RankedStep[];
@@ -248,6 +258,8 @@ class Engine implements PlaybookSearch {
   private readonly modelVocab = new Map<string, number>();
   private cachedVersion: string | undefined;
   private readonly stepTerms = new Map<string, { steps: Set<string>[]; replies: Set<string>[] }>();
+  /** The last conversation's scores: typing into the search box does not score it again. */
+  private context: ContextScores | undefined;
 
   constructor(
     library: SopLibrary,
@@ -276,24 +288,23 @@ class Engine implements PlaybookSearch {
   }
 
   search(query: SearchQuery, limit = 5): SearchHit[] {
-    const terms = this.withCompletions(this.withTypoFixes(buildQueryTerms(query)));
-    if (terms.length === 0 || limit <= 0) return [];
+    if (limit <= 0) return [];
+    const parts = splitQuery(query);
+    const typed = this.queryTerms(parts.typed);
+    const conversation = this.queryTerms(parts.conversation);
+    // The typed words lead; with nothing typed the conversation is the query.
+    const terms = typed.length > 0 ? typed : conversation;
+    if (terms.length === 0) return [];
     const weights = new Map(terms.map((t) => [t.term, t.weight]));
-    const scores = this.libraryScores(terms, weights);
-
-    // Learning: each of the nearest learned examples adds its own match score to its SOP.
-    if (this.examples.length > 0) {
-      const neighbours = this.learned
-        .search('', this.searchOptions(terms))
-        .slice(0, this.options.learnedNeighbours);
-      for (const n of neighbours) {
-        const sopId = n.sop as string;
-        if (!this.sops.has(sopId)) continue;
-        const entry = scores.get(sopId) ?? { score: 0, raw: 0, matched: 0, terms: [] };
-        entry.score += this.options.learnedWeight * n.score;
-        scores.set(sopId, entry);
+    const scores = this.scores(terms);
+    const context =
+      typed.length > 0 && conversation.length > 0 ? this.contextScores(conversation) : undefined;
+    if (context) {
+      // A factor of at most 1 + QUERY_WEIGHTS.context: only near-ties of the typed score move.
+      for (const [id, entry] of scores) {
+        const fit = (context.scores.get(id)?.score ?? 0) / context.top;
+        entry.score *= 1 + QUERY_WEIGHTS.context * fit;
       }
-      if (this.options.learnedModelWeight > 0) this.addModelScores(terms, scores);
     }
 
     // The best `limit` SOPs, best first (ties by id), without sorting every scored SOP.
@@ -314,8 +325,55 @@ class Engine implements PlaybookSearch {
     }
     const top = best[0]?.score ?? 1;
     return best.map(({ sop, score, terms: matched }) =>
-      this.hit(sop, score / top, uniqueTerms(matched), weights),
+      this.hit(
+        sop,
+        score / top,
+        uniqueTerms(matched),
+        weights,
+        context && {
+          terms: uniqueTerms(context.scores.get(sop.id)?.terms ?? []),
+          weights: context.weights,
+        },
+      ),
     );
+  }
+
+  /** A query's weighted terms, with typo fixes and the completions of the word being typed. */
+  private queryTerms(query: SearchQuery): QueryTerm[] {
+    return this.withCompletions(this.withTypoFixes(buildQueryTerms(query)));
+  }
+
+  /** Library match plus what was learned, per SOP. */
+  private scores(terms: QueryTerm[]): Map<string, Score> {
+    const scores = this.libraryScores(terms, new Map(terms.map((t) => [t.term, t.weight])));
+
+    // Learning: each of the nearest learned examples adds its own match score to its SOP.
+    if (this.examples.length > 0) {
+      const neighbours = this.learned
+        .search('', this.searchOptions(terms))
+        .slice(0, this.options.learnedNeighbours);
+      for (const n of neighbours) {
+        const sopId = n.sop as string;
+        if (!this.sops.has(sopId)) continue;
+        const entry = scores.get(sopId) ?? { score: 0, raw: 0, matched: 0, terms: [] };
+        entry.score += this.options.learnedWeight * n.score;
+        scores.set(sopId, entry);
+      }
+      if (this.options.learnedModelWeight > 0) this.addModelScores(terms, scores);
+    }
+    return scores;
+  }
+
+  /** The conversation's scores (read only), kept while the conversation stays the same. */
+  private contextScores(terms: QueryTerm[]): ContextScores | undefined {
+    const key = JSON.stringify(terms);
+    if (this.context?.key !== key) {
+      const scores = this.scores(terms);
+      let top = 0;
+      for (const entry of scores.values()) top = Math.max(top, entry.score);
+      this.context = { key, scores, top, weights: new Map(terms.map((t) => [t.term, t.weight])) };
+    }
+    return this.context.top > 0 ? this.context : undefined;
   }
 
   private searchOptions(terms: QueryTerm[]) {
@@ -384,6 +442,7 @@ class Engine implements PlaybookSearch {
   learn(text: string, sopId: string): boolean {
     if (!this.sops.has(sopId) || analyzeTerms(text).length === 0) return false;
     const example: Example = { id: this.nextExampleId++, sop: sopId, text };
+    this.context = undefined;
     this.learned.add(example);
     this.examples.push(example);
     this.countExample(example, 1);
@@ -577,18 +636,32 @@ class Engine implements PlaybookSearch {
     return fixes.length > 0 ? [...terms, ...fixes] : terms;
   }
 
-  private hit(sop: Sop, score: number, terms: string[], weights: Map<string, number>): SearchHit {
-    if (terms.length === 0) return { sop, score, terms, steps: [], replies: [] };
+  /**
+   * A hit with its best steps and replies. `terms` (the SOP's matched terms, what is marked)
+   * rank them; the conversation's matched terms (`context`, when the agent typed) add at
+   * QUERY_WEIGHTS.context of their weight, so they order what the typed words leave equal.
+   */
+  private hit(
+    sop: Sop,
+    score: number,
+    terms: string[],
+    weights: Map<string, number>,
+    context?: { terms: string[]; weights: Map<string, number> },
+  ): SearchHit {
     // Weight of each matched index term: its query weight, or less for prefix/fuzzy matches.
-    const minor = 0.4 * Math.max(...weights.values());
     const n = Math.max(1, this.index.documentCount);
-    const termScore = new Map(
-      terms.map((term) => [
-        term,
-        (weights.get(term) ?? minor) *
-          Math.log(1 + n / Math.max(1, docFrequency(this.index, term))),
-      ]),
-    );
+    const termScore = new Map<string, number>();
+    const add = (matched: string[], from: Map<string, number>, share: number) => {
+      const minor = 0.4 * Math.max(...from.values());
+      for (const term of matched) {
+        if (termScore.has(term)) continue;
+        const idf = Math.log(1 + n / Math.max(1, docFrequency(this.index, term)));
+        termScore.set(term, share * (from.get(term) ?? minor) * idf);
+      }
+    };
+    add(terms, weights, 1);
+    if (context) add(context.terms, context.weights, QUERY_WEIGHTS.context);
+    if (termScore.size === 0) return { sop, score, terms, steps: [], replies: [] };
     const sets = this.termSets(sop);
     const scoreOf = (set: Set<string>) => {
       let s = 0;
@@ -625,6 +698,14 @@ class Engine implements PlaybookSearch {
 
 /** An SOP's score so far; `terms` are the matched-term lists of its results, in order. */
 type Score = { score: number; raw: number; matched: number; terms: string[][] };
+
+/** The conversation's scores, their best, and its term weights; `key` names its terms. */
+type ContextScores = {
+  key: string;
+  scores: ReadonlyMap<string, Score>;
+  top: number;
+  weights: Map<string, number>;
+};
 
 /** The matched terms of an SOP's results, each once, in the order they first matched. */
 function uniqueTerms(lists: readonly string[][]): string[] {

@@ -1,7 +1,10 @@
-// Builds one weighted query from what the agent types and the conversation so far:
+// Builds weighted queries from what the agent types and from the conversation so far:
 // recent customer messages weigh more than old ones, agent messages less than customer ones,
-// synonym-group terms less than the words themselves. The numbers are documented in
-// docs/search.md; they were set once from first principles, not fitted to an evaluation.
+// synonym-group terms less than the words themselves. The typed words and the conversation
+// are two queries (splitQuery): when the agent has typed, the typed words rank and the
+// conversation only breaks near-ties (QUERY_WEIGHTS.context, engine.ts). The numbers are
+// documented in docs/search.md; they were set once from first principles, not fitted to an
+// evaluation.
 import { analyze, type Token } from './analyzer.ts';
 
 export interface ConversationMessage {
@@ -44,6 +47,12 @@ export const QUERY_WEIGHTS = {
   compound: 0.5,
   /** How much a term seen in several sources adds beyond its strongest source. */
   repeat: 0.25,
+  /**
+   * With typed text, the conversation multiplies an SOP's typed score by at most 1 + context
+   * (the SOP the conversation fits best gets all of it): it reorders SOPs whose typed scores
+   * are within that factor of each other, never one the typed words match better.
+   */
+  context: 0.2,
 } as const;
 
 interface Source {
@@ -69,6 +78,14 @@ function sources(query: SearchQuery): Source[] {
     list.push({ text: message.text, weight, typing: false });
   }
   return list;
+}
+
+/** The typed part of a query and its conversation part (each may be empty). */
+export function splitQuery(query: SearchQuery): { typed: SearchQuery; conversation: SearchQuery } {
+  return {
+    typed: { text: query.text, typing: query.typing },
+    conversation: { conversation: query.conversation },
+  };
 }
 
 /** The weighted, de-duplicated terms of a query. */

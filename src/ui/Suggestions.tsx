@@ -1,10 +1,12 @@
+import { useRef } from 'preact/hooks';
 import { optionKey, type Suggestion, shownReplies } from '../models/suggestions.ts';
-import { reviewStatus } from '../search/library.ts';
+import { reviewStatus } from '../search/review.ts';
 import type { Sop, SopReply } from '../search/types.ts';
 import { useStore } from './context.ts';
 import { focusOnMount } from './format.ts';
 import { Markdown } from './markdown.tsx';
 import { ReplyForm } from './ReplyForm.tsx';
+import { forgetOrigin, returnFocus } from './shortcuts.ts';
 
 /** Matched steps shown under a suggestion before it is opened. */
 const STEPS_SHOWN = 2;
@@ -69,7 +71,8 @@ function SearchBox() {
   const options = s.options.value;
   const active = s.activeKey.value;
   const option = useOption();
-  const keys: Record<string, () => void> = {
+  const input = useRef<HTMLInputElement>(null);
+  const keys: Record<string, (input: HTMLInputElement) => void> = {
     ArrowDown: () => s.move(1),
     ArrowUp: () => s.move(-1),
     Enter: () => {
@@ -77,15 +80,19 @@ function SearchBox() {
       if (option?.kind === 'sop') s.open(option.sopId);
       else if (option) store.chooseReply(option.sopId, option.reply);
     },
-    Escape: s.clear,
+    // Each Esc undoes one thing; with nothing left, back to where `/` came from.
+    Escape: (input) => {
+      if (!s.clear()) returnFocus(input);
+    },
   };
   return (
-    <div>
+    <div class="cp-searchbar">
       <label for="cp-search-input" class="cp-sr">
         Search SOPs
       </label>
       <input
         id="cp-search-input"
+        ref={input}
         data-cp-search
         type="search"
         autoComplete="off"
@@ -95,18 +102,49 @@ function SearchBox() {
         aria-activedescendant={active ? option(active).id : undefined}
         value={s.typed.value}
         onInput={(e) => s.setTyped(e.currentTarget.value)}
+        onFocus={() => s.setFocus('search')}
+        onBlur={(e) => {
+          s.setFocus(null);
+          forgetOrigin(e.currentTarget);
+        }}
         onKeyDown={(e) => {
           const action = keys[e.key];
           if (action) {
             e.preventDefault();
-            action();
+            action(e.currentTarget);
           }
         }}
       />
       <span id="cp-search-help" class="cp-sr">
-        Searches with the conversation. Up and down arrows move through the results, Enter opens an
-        SOP or inserts a reply, Escape clears.
+        Your words rank the results; the conversation only breaks ties. Up and down arrows move
+        through the results, Enter opens an SOP or inserts a reply, Escape clears, then goes back.
       </span>
+      <div class="cp-search-opts">
+        <label>
+          <input
+            type="checkbox"
+            data-cp-use-conversation
+            checked={s.useConversation.value}
+            onChange={(e) => s.setUseConversation(e.currentTarget.checked)}
+          />
+          Use the conversation
+        </label>
+        <div role="status">
+          {s.held.value && (
+            <button
+              type="button"
+              data-cp-new-suggestions
+              onClick={() => {
+                s.showHeld();
+                // The cue goes away with its list shown: the agent goes on from the search box.
+                input.current?.focus();
+              }}
+            >
+              New suggestions
+            </button>
+          )}
+        </div>
+      </div>
     </div>
   );
 }
@@ -215,7 +253,13 @@ export function SuggestionsPanel() {
       {state === 'ready' && hits.length === 0 && hasQuery && !s.pending.value && (
         <p class="cp-muted">No matching SOPs.</p>
       )}
-      <ol id="cp-suggestions" class="cp-suggestions" aria-label="Suggested SOPs, best first">
+      <ol
+        id="cp-suggestions"
+        class="cp-suggestions"
+        aria-label="Suggested SOPs, best first"
+        onFocusIn={() => s.setFocus('list')}
+        onFocusOut={() => s.setFocus(null)}
+      >
         {hits.map((hit) => (
           <SuggestionItem key={hit.sop.id} hit={hit} />
         ))}

@@ -56,3 +56,24 @@ describe('init options', () => {
     expect(warnings).toEqual(['colour: unknown option, ignored']);
   });
 });
+
+describe('init options: the settings page (our extension)', () => {
+  it('takes the view, sidebar by default', () => {
+    expect(validateOptions({}).options.view).toBe('sidebar');
+    expect(validateOptions({ view: 'settings' }).options.view).toBe('settings');
+    expect(fields({ view: 'page' })).toEqual(['view']);
+    expect(validateOptions({ view: 'page' }).options.view).toBe('sidebar');
+  });
+
+  it("takes the host's settings page as a link target, never a script URL", () => {
+    expect(validateOptions({ settingsUrl: '/team/settings' }).options.settingsUrl).toBe(
+      '/team/settings',
+    );
+    expect(validateOptions({ settingsUrl: 'https://desk.example/s' }).errors).toEqual([]);
+    for (const bad of ['javascript:alert(1)', 'java\nscript:alert(1)', 'data:text/html,x', '', 7]) {
+      const { options, errors } = validateOptions({ settingsUrl: bad });
+      expect(errors.map((e) => e.field)).toEqual(['settingsUrl']);
+      expect(options.settingsUrl).toBeUndefined();
+    }
+  });
+});

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeTerms } from '../../src/search/analyzer.ts';
 import { createSearch, loadSerialized, type SearchHit } from '../../src/search/engine.ts';
 import { evaluate } from '../../src/search/evaluate.ts';
-import { highlight, matchedWords } from '../../src/search/highlight.ts';
+import { highlight, matchedWords, withMarks } from '../../src/search/highlight.ts';
+import { validateLibrary } from '../../src/search/library.ts';
+import { QUERY_WEIGHTS } from '../../src/search/query.ts';
 import { stem } from '../../src/search/stemmer.ts';
 import { fixture } from './fixtures/playbook.ts';
 
@@ -88,11 +91,12 @@ describe('context from the conversation', () => {
     expect(top(search.search({ conversation }))).toBe('ACC-03');
   });
 
-  it('combines what the agent types with the conversation', () => {
+  it('lists what the typed words match when the agent has typed, not the conversation', () => {
     const conversation = [{ author: 'customer' as const, text: 'the item arrived broken' }];
-    const hits = search.search({ conversation, text: 'refund' });
-    expect(top(hits)).toBe('RET-01');
-    expect(ids(hits)).toEqual(expect.arrayContaining(['DMG-CHAT', 'DMG-EMAIL']));
+    expect(ids(search.search({ conversation }))).toEqual(
+      expect.arrayContaining(['DMG-CHAT', 'DMG-EMAIL']),
+    );
+    expect(ids(search.search({ conversation, text: 'refund' }))).toEqual(['RET-01']);
   });
 
   it("puts SOPs for the chat's channel first; SOPs without channels serve every channel", () => {
@@ -111,6 +115,100 @@ describe('context from the conversation', () => {
     expect(ids(strict.search({ text: 'damaged item photo', channel: 'chat' }))).not.toContain(
       'DMG-EMAIL',
     );
+  });
+});
+
+describe('typed words lead, the conversation breaks near-ties', () => {
+  const search = createSearch(fixture());
+  const lateParcel = [
+    { author: 'customer' as const, text: 'my parcel was due on Monday and never came' },
+    { author: 'agent' as const, text: 'Sorry! Let me check the tracking with the courier.' },
+    { author: 'customer' as const, text: 'the tracking has not changed in a week' },
+  ];
+
+  it('ranks by the typed words however strongly the conversation points elsewhere', () => {
+    expect(top(search.search({ conversation: lateParcel }))).toBe('DEL-02');
+    const text = 'customer was charged twice refund';
+    const hits = search.search({ conversation: lateParcel, text, typing: true });
+    expect(ids(hits).slice(0, 2)).toEqual(['BIL-04', 'RET-01']);
+    // The typed words are not about delivery: the conversation's SOP is not listed at all.
+    expect(ids(hits)).not.toContain('DEL-02');
+  });
+
+  // Two SOPs the word "refund" matches alike, one it matches far better, one it misses.
+  const sop = (id: string, title: string, step: string, extra = {}) => ({
+    id,
+    title,
+    steps: [{ id: 's1', text: step }],
+    ...extra,
+  });
+  const small = validateLibrary({
+    format: 'sop-library/1',
+    sops: [
+      sop('A', 'Refund for a late parcel', 'Check the parcel tracking'),
+      sop('B', 'Refund for a cancelled subscription', 'Check the subscription renewal date'),
+      sop('C', 'Refunds', 'Issue the refund to the card', {
+        tags: ['refund'],
+        triggers: ['I want a refund'],
+      }),
+      sop('D', 'Parcel tracking', 'Look up the parcel with the courier'),
+    ],
+  });
+  if (!small.ok) throw new Error(JSON.stringify(small.issues));
+  const tied = createSearch(small.library);
+  const say = (text: string) => [{ author: 'customer' as const, text }];
+
+  it('lets the conversation order SOPs the typed words match alike, and only those', () => {
+    expect(ids(tied.search({ text: 'refund' }))).toEqual(['C', 'A', 'B']);
+    expect(ids(tied.search({ text: 'refund', conversation: say('my parcel is late') }))).toEqual([
+      'C',
+      'A',
+      'B',
+    ]);
+    expect(
+      ids(tied.search({ text: 'refund', conversation: say('my subscription renewed again') })),
+    ).toEqual(['C', 'B', 'A']);
+    // Even a conversation all about C's rivals never lifts them over it, nor adds D.
+    const rivals = say('late parcel tracking, cancelled subscription renewal date');
+    const hits = tied.search({ text: 'refund', conversation: rivals });
+    expect(top(hits)).toBe('C');
+    expect(ids(hits)).not.toContain('D');
+  });
+
+  it('never lifts an SOP over one whose typed score is more than 1 + context higher', () => {
+    const words = ['refund', 'parcel', 'charged', 'password', 'damaged', 'order', 'card', 'late'];
+    const phrase = fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(phrase, phrase, (typed, said) => {
+        const text = typed.join(' ');
+        const alone = new Map(search.search({ text }, 20).map((h) => [h.sop.id, h.score]));
+        const hits = search.search({ text, conversation: say(said.join(' ')) }, 20);
+        expect(new Set(ids(hits))).toEqual(new Set(alone.keys()));
+        for (let i = 1; i < hits.length; i++) {
+          const above = alone.get(hits[i - 1]!.sop.id)!;
+          const below = alone.get(hits[i]!.sop.id)!;
+          expect(below).toBeLessThanOrEqual(above * (1 + QUERY_WEIGHTS.context) + 1e-9);
+        }
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it("marks the typed words' matches, not the conversation's", () => {
+    const [hit] = search.search({ text: 'refund', conversation: say('the order number is 1234') });
+    expect(hit!.sop.id).toBe('RET-01');
+    expect(hit!.terms).toContain('refund');
+    expect(hit!.terms).not.toContain('order');
+    expect(withMarks(hit!).marks).toEqual(['refunds', 'refund']);
+  });
+
+  it('orders the steps by the typed words first, then by the conversation', () => {
+    const [hit] = search.search({
+      text: 'refund',
+      conversation: say('is it in the returns window'),
+    });
+    expect(hit!.steps.map((s) => s.step.id)).toEqual(['s3', 's2']);
+    expect(search.search({ text: 'refund' })[0]!.steps.map((s) => s.step.id)).toEqual(['s3']);
   });
 });
 
