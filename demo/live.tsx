@@ -147,6 +147,8 @@ async function main(): Promise<void> {
     role: user.role,
     library: built.ok ? built.library : undefined,
     transport: { url: location.origin, token: session.token },
+    // The sidebar's "Team settings" opens the full-width page (docs/settings.md).
+    settingsUrl: '/demo/settings.html',
   });
 
   let status: TransportStatus = 'connecting';

@@ -13,9 +13,11 @@ import {
   type Handler,
   type WidgetEventName,
 } from './models/emitter.ts';
+import { validateHostFields } from './models/fill.ts';
 import { type FieldError, thresholdErrors, validateOptions } from './models/options.ts';
 import { createStore, type Store } from './models/store.ts';
-import { App, onWidgetKeyDown } from './ui/App.tsx';
+import { App } from './ui/App.tsx';
+import { listenForHostSlash, onWidgetKeyDown } from './ui/shortcuts.ts';
 import { adoptStyles } from './ui/styles.ts';
 
 export type { WidgetAdapters } from './adapters/index.ts';
@@ -35,6 +37,8 @@ export interface WidgetHandle {
   focus(chatId: string): void;
   /** Validated; invalid → 'error', old config kept. */
   configure(thresholds: unknown): void;
+  /** The host's values for a chat's reply fill-ins, replacing earlier ones (docs/embedding.md). */
+  fields(chatId: string, values: unknown, source?: unknown): void;
   on(
     name: 'ready' | 'error' | 'reply' | 'clock' | 'open',
     // biome-ignore lint/suspicious/noExplicitAny: host handlers receive plain payloads
@@ -114,6 +118,14 @@ export function createWidget(
       else fail('chatId: focus needs a chat id', 'chatId');
     }),
     configure,
+    fields(chatId, values, source) {
+      if (destroyed || !store) return;
+      const checked = validateHostFields(values, source);
+      if (typeof chatId !== 'string' || chatId === '')
+        fail('chatId: fields needs a chat id', 'chatId');
+      else if (!checked.ok) fail(`${checked.field}: ${checked.message}`, checked.field);
+      else store.commands.setHostFields(chatId, checked.fields);
+    },
     on(name, handler) {
       if (destroyed) return noop;
       if (EVENT_NAMES.includes(name) && typeof handler === 'function') {
@@ -206,7 +218,9 @@ export function createWidget(
   root.appendChild(container);
   render(createElement(App, { store: mounted, supervisor: a.supervisorView }), container);
   root.addEventListener('keydown', onWidgetKeyDown);
+  const stopHostSlash = opts.searchShortcut ? listenForHostSlash(host, root) : noop;
   teardown = () => {
+    stopHostSlash();
     root.removeEventListener('keydown', onWidgetKeyDown);
     render(null, container);
     container.remove();

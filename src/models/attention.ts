@@ -3,9 +3,9 @@
 // count in the page title) and new escalation prompts.
 import { computed, effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
 import type { Notifier, NotifyPermission } from '../adapters/notifier.ts';
-import type { ClockReading, ClockState } from '../core/index.ts';
+import type { ClockState } from '../core/index.ts';
 import type { ChatModel } from './chats.ts';
-import { CLOCK_NAMES, CLOCKS, chatName, escalationText } from './describe.ts';
+import { alerting, CLOCK_NAMES, CLOCKS, chatName, escalationText } from './describe.ts';
 import type { ClockPayload } from './emitter.ts';
 
 export interface Announcement {
@@ -17,7 +17,7 @@ export interface Announcement {
 export interface AttentionModel {
   readonly polite: ReadonlySignal<Announcement>;
   readonly assertive: ReadonlySignal<Announcement>;
-  /** Chats with a running clock in warning or breach. */
+  /** Chats in view that need the agent now (the view model's `attention`). */
   readonly count: ReadonlySignal<number>;
   readonly alertsOn: ReadonlySignal<boolean>;
   readonly permission: ReadonlySignal<NotifyPermission>;
@@ -28,11 +28,10 @@ export interface AttentionModel {
 
 const CLOCK_WORDS = { firstResponse: 'first response', gap: 'waiting time' } as const;
 
-const alerting = (c: ClockReading) =>
-  c.running && (c.state === 'warning' || c.state === 'breached');
-
 export function createAttention(deps: {
   chats: ReadonlySignal<readonly ChatModel[]>;
+  /** What the count counts: the chats in view that need attention. */
+  attention: ReadonlySignal<readonly ChatModel[]>;
   notifier: Notifier;
   onClock: (payload: ClockPayload) => void;
 }): AttentionModel {
@@ -92,13 +91,7 @@ export function createAttention(deps: {
     });
   });
 
-  const count = computed(
-    () =>
-      deps.chats.value.filter((chat) => {
-        const r = chat.reading.value;
-        return r && (alerting(r.firstResponse) || alerting(r.gap));
-      }).length,
-  );
+  const count = computed(() => deps.attention.value.length);
 
   const stopTitle = effect(() => {
     const n = alertsOn.value ? count.value : 0;

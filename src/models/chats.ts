@@ -23,6 +23,7 @@ export interface ConversationLine {
   seq: number;
   author: 'customer' | 'agent';
   text: string;
+  at: number;
 }
 
 export interface ChatModel {
@@ -35,6 +36,8 @@ export interface ChatModel {
   readonly conversation: ReadonlySignal<ConversationLine[]>;
   /** Customer messages since the agent's last reply that arrived while the chat was not shown. */
   readonly unread: ReadonlySignal<number>;
+  /** Who works the chat (null: nobody, i.e. the queue); `isMine` (core) decides the "mine" view. */
+  readonly owner: ReadonlySignal<string | null>;
 }
 
 export interface ChatsModel {
@@ -118,7 +121,7 @@ function conversationOf(timeline: ChatTimeline, closedAt: number | null): Conver
     seen.add(event.id);
     if ((closedAt !== null && event.at > closedAt) || event.internal) continue;
     if (event.author === 'customer' || event.author === 'agent') {
-      lines.push({ id: event.id, seq, author: event.author, text: event.text });
+      lines.push({ id: event.id, seq, author: event.author, text: event.text, at: event.at });
     }
   }
   return lines;
@@ -164,6 +167,7 @@ export function createChats({ config, now, focusedId }: ChatsDeps): ChatsModel {
       rules,
       reading: stableReading(state, rules, now),
       conversation,
+      owner: computed(() => state.value?.owner ?? null),
       unread: computed(() => {
         const lines = conversation.value;
         let count = 0;

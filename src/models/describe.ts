@@ -1,6 +1,12 @@
 // Plain-language names for chats, clocks and escalation triggers, shared by the live-region
 // announcements, notifications and the UI.
-import { type ChatState, type EscalationHit, firstNameOf } from '../core/index.ts';
+import {
+  type ChatReading,
+  type ChatState,
+  type ClockReading,
+  type EscalationHit,
+  firstNameOf,
+} from '../core/index.ts';
 
 export const CLOCKS = ['firstResponse', 'gap'] as const;
 export const CLOCK_NAMES = { firstResponse: 'First response', gap: 'Waiting' } as const;
@@ -36,4 +42,48 @@ export function chatValues(
   };
   for (const key in values) if (!values[key]) delete values[key];
   return values as Record<string, string>;
+}
+
+export type ClockName = (typeof CLOCKS)[number];
+
+/** A running clock in warning or breach: the chat needs the agent now. */
+export const alerting = (c: ClockReading): boolean =>
+  c.running && (c.state === 'warning' || c.state === 'breached');
+
+/** The chat needs the agent now: the header counts these and the folded list shows them. */
+export const needsAttention = (r: ChatReading): boolean =>
+  alerting(r.firstResponse) || alerting(r.gap);
+
+/**
+ * The clock that matters now, shown first (and alone, on a card): the one counting (first
+ * response before the first reply, else the customer's wait); with neither counting, the one
+ * that was breached, so a breach stays in view after it was answered and after close.
+ */
+export function primaryClock(r: ChatReading): ClockName {
+  if (r.firstResponse.running) return 'firstResponse';
+  if (r.gap.running) return 'gap';
+  return r.firstResponse.breached && !r.gap.breached ? 'firstResponse' : 'gap';
+}
+
+/**
+ * A breach that is over (answered, or the chat closed) reads as history: "breached 2:47 ·
+ * answered". The time is the breaching wait: the first response as measured, or the longest
+ * wait. Null while the clock is live or was never breached.
+ */
+export function pastBreach(
+  clock: ClockName,
+  r: ChatReading,
+  state: ChatState,
+): { ms: number; end: 'answered' | 'closed' } | null {
+  const c = r[clock];
+  if (c.running || !c.breached) return null;
+  if (clock === 'firstResponse') {
+    return { ms: c.elapsedMs, end: state.firstAgentAt === null ? 'closed' : 'answered' };
+  }
+  let longest: readonly [number, number] = [0, c.elapsedMs];
+  for (const period of state.periods) {
+    if (period[1] - period[0] > longest[1] - longest[0]) longest = period;
+  }
+  const ms = longest[1] - longest[0];
+  return { ms, end: longest[1] === state.closedAt ? 'closed' : 'answered' };
 }

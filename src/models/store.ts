@@ -15,6 +15,7 @@ import { createPicks, picksKey } from './picks.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSettings, type SettingsModel } from './settings.ts';
 import { createSuggestions, type SuggestionsModel } from './suggestions.ts';
+import { createView, type ViewModel } from './view.ts';
 
 export interface OfferedReply {
   sopId: string;
@@ -34,6 +35,8 @@ export interface Store {
   readonly attention: AttentionModel;
   /** The supervisor view (team settings). */
   readonly settings: SettingsModel;
+  /** Whose chats are listed and what is folded. */
+  readonly view: ViewModel;
   /** Set by the app shell from the transport. */
   readonly transportStatus: Signal<TransportStatus>;
   /** The chat on screen: the host's choice, else the first chat that arrived. */
@@ -41,6 +44,8 @@ export interface Store {
   readonly focused: ReadonlySignal<ChatModel | undefined>;
   /** The reply offered when the customer has been waiting too long. */
   readonly expectationsReply: ReadonlySignal<OfferedReply>;
+  /** The reply the "greet" prompt offers: the library's greeting, else a built-in one. */
+  readonly greetingReply: ReadonlySignal<OfferedReply>;
   focus(chatId: string): void;
   /**
    * The agent picked a chat in the list: the host is asked to open it (`open`) and answers
@@ -68,6 +73,12 @@ const BUILTIN_EXPECTATIONS: SopReply = {
   id: 'set-expectations',
   title: 'Set expectations',
   text: "Thanks for bearing with me, {customer.firstName}. I'm still on it and will have an update for you within {timeframe}.",
+};
+
+const BUILTIN_GREETING: SopReply = {
+  id: 'greeting',
+  title: 'Greeting',
+  text: "Hi {customer.firstName}, thanks for getting in touch! I'm {agent.name} and I'll be looking after you today.",
 };
 
 export function createStore(deps: StoreDeps): Store {
@@ -102,6 +113,7 @@ export function createStore(deps: StoreDeps): Store {
     chat: focused,
     clock: adapters.clock,
     onError,
+    storage: adapters.storage,
   });
   const commands = createCommands({
     transport,
@@ -112,8 +124,14 @@ export function createStore(deps: StoreDeps): Store {
     emitReply: deps.emitReply,
     onError,
   });
+  const view = createView({
+    chats: chats.ordered,
+    agentId: options.agent.id,
+    storage: adapters.storage,
+  });
   const attention = createAttention({
     chats: chats.list,
+    attention: view.attention,
     notifier: adapters.notifier,
     onClock: deps.onClock,
   });
@@ -128,6 +146,7 @@ export function createStore(deps: StoreDeps): Store {
     suggestions,
     commands,
     attention,
+    view,
     settings: createSettings({
       config: config.config,
       chats,
@@ -145,6 +164,9 @@ export function createStore(deps: StoreDeps): Store {
           sopId: BUILTIN_SOP_ID,
           reply: BUILTIN_EXPECTATIONS,
         },
+    ),
+    greetingReply: computed(
+      () => library.summary.value?.greeting ?? { sopId: BUILTIN_SOP_ID, reply: BUILTIN_GREETING },
     ),
     focus(chatId) {
       requestedFocus.value = chatId;

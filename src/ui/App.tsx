@@ -2,7 +2,6 @@ import type { Store } from '../models/store.ts';
 import { ChatList } from './ChatList.tsx';
 import { StoreContext, useStore } from './context.ts';
 import { FocusedChat } from './FocusedChat.tsx';
-import { SuggestionsPanel } from './Suggestions.tsx';
 import { SupervisorSlot, type SupervisorViewLoader } from './supervisor-slot.tsx';
 
 function LiveRegions() {
@@ -42,13 +41,30 @@ function Header() {
       <h1>Chat Playbook</h1>
       {agent && <span class="cp-muted">{agent}</span>}
       {n > 0 && (
-        <span class="cp-badge" data-kind="alert">
+        <button
+          type="button"
+          class="cp-badge"
+          data-kind="alert"
+          data-cp-attention-count={n}
+          onClick={(e) =>
+            (e.currentTarget.getRootNode() as ParentNode)
+              .querySelector<HTMLElement>('[data-cp-attention] button')
+              ?.focus()
+          }
+        >
           {n} need{n === 1 ? 's' : ''} attention
-        </span>
+        </button>
       )}
       {status !== 'online' && <span class="cp-badge">{status}</span>}
-      <button type="button" aria-pressed={on} onClick={() => store.attention.toggleAlerts()}>
-        Alerts {on ? 'on' : 'off'}
+      {/* Pressed (accent) means on: the name stays "Alerts" and the state is aria-pressed. */}
+      <button
+        type="button"
+        class="cp-toggle"
+        aria-pressed={on}
+        title={on ? 'Alerts are on' : 'Alerts are off'}
+        onClick={() => store.attention.toggleAlerts()}
+      >
+        Alerts
       </button>
       {on && permission.value === 'denied' && (
         <span class="cp-muted">
@@ -84,6 +100,8 @@ export function App({
   store: Store;
   supervisor: SupervisorViewLoader | null;
 }) {
+  // `view: 'settings'`: the full-width team settings page (Settings.tsx), no chats.
+  const page = store.options.view === 'settings';
   return (
     <StoreContext.Provider value={store}>
       <div class="cp" data-cp-widget>
@@ -91,27 +109,12 @@ export function App({
         <LiveRegions />
         <NoticeBar />
         <SupervisorSlot load={supervisor} />
-        <ChatList />
-        <FocusedChat />
-        <SuggestionsPanel />
+        {!page && <FocusedChat />}
+        {!page && <ChatList />}
+        {page && !store.settings.visible.value && (
+          <p class="cp-muted">Team settings are for supervisors.</p>
+        )}
       </div>
     </StoreContext.Provider>
   );
-}
-
-/** `/` anywhere in the widget (except while typing) jumps to the search box. */
-export function onWidgetKeyDown(event: Event): void {
-  const e = event as KeyboardEvent;
-  const target = e.target as HTMLElement;
-  if (
-    e.key !== '/' ||
-    e.ctrlKey ||
-    e.metaKey ||
-    e.altKey ||
-    /^(INPUT|TEXTAREA)$/.test(target.tagName) ||
-    target.isContentEditable
-  )
-    return;
-  e.preventDefault();
-  (e.currentTarget as ParentNode).querySelector<HTMLElement>('[data-cp-search]')?.focus();
 }

@@ -1,9 +1,16 @@
+// The chat on screen, in the order the agent acts on it: who and the clock that matters,
+// the next action (greet, set expectations, escalate), the suggested SOPs and replies with
+// their search box (sticky), then the foldable checklist, notes and history.
+import type { ChatReading, ChatState } from '../core/index.ts';
 import type { ChatModel } from '../models/chats.ts';
 import { chatName, escalationText, WORD_TRIGGERS } from '../models/describe.ts';
+import type { OfferedReply } from '../models/store.ts';
 import { Checklist, Notes } from './Checklist.tsx';
-import { Clocks } from './Clock.tsx';
+import { Clocks, Running } from './Clock.tsx';
 import { useStore } from './context.ts';
+import { Fold } from './Fold.tsx';
 import { mss, timeOfDay } from './format.ts';
+import { SuggestionsPanel } from './Suggestions.tsx';
 
 function EscalationPrompt({ chat }: { chat: ChatModel }) {
   const store = useStore();
@@ -12,8 +19,8 @@ function EscalationPrompt({ chat }: { chat: ChatModel }) {
   if (escalations.length === 0 || chat.state.value!.closedAt !== null) return null;
   const maxOpenS = chat.rules.value.escalation.maxOpenS;
   return (
-    <section class="cp-prompt" data-kind="escalate" data-cp-escalation aria-labelledby="cp-esc-h">
-      <h3 id="cp-esc-h">
+    <div class="cp-prompt" data-kind="escalate" data-cp-escalation>
+      <h3>
         <span aria-hidden="true">⚑ </span>Consider escalating
       </h3>
       <ul>
@@ -34,26 +41,90 @@ function EscalationPrompt({ chat }: { chat: ChatModel }) {
       ) : (
         <p>No escalation SOP in the library: follow your team's escalation procedure.</p>
       )}
-    </section>
+    </div>
   );
 }
 
-function ExpectationsOffer({ chat }: { chat: ChatModel }) {
+/**
+ * A prompt tied to a running clock: its tone follows the clock (warning, then breach) and
+ * its time is the clock's own, so the two agree to the second.
+ */
+function ClockPrompt(props: {
+  chat: ChatModel;
+  kind: 'greet' | 'expect';
+  reading: ChatReading;
+  offer: OfferedReply;
+  text: string;
+}) {
   const store = useStore();
-  const gap = chat.reading.value!.gap;
-  if (!gap.running || (gap.state !== 'warning' && gap.state !== 'breached')) return null;
-  const { sopId, reply } = store.expectationsReply.value;
+  const { chat, kind, offer } = props;
+  const clock = kind === 'greet' ? props.reading.firstResponse : props.reading.gap;
+  const limit = mss(clock.limitMs);
+  const over = clock.state === 'breached';
   return (
-    <div class="cp-prompt" data-kind="expect">
-      <p>The customer has been waiting {mss(gap.elapsedMs)}. Tell them where things stand.</p>
+    <div class="cp-prompt" data-kind={kind} data-cp-next={kind} data-cp-state={clock.state}>
+      <p>
+        {props.text}{' '}
+        <span class="cp-time">{clock.since !== null && <Running since={clock.since} />}</span>
+        {over ? `, over the ${limit} limit.` : ` of ${limit}.`}
+      </p>
       <button
         type="button"
-        data-cp-expectations
-        onClick={() => store.commands.chooseReply(chat.id, sopId, reply)}
+        data-cp-expectations={kind === 'expect' || undefined}
+        onClick={() => store.commands.chooseReply(chat.id, offer.sopId, offer.reply)}
       >
-        Send “{reply.title}”
+        {kind === 'greet' ? 'Insert' : 'Send'} “{offer.reply.title}”
       </button>
     </div>
+  );
+}
+
+function NextActions({ chat, state }: { chat: ChatModel; state: ChatState }) {
+  const store = useStore();
+  const reading = chat.reading.value!;
+  if (state.closedAt !== null) return null;
+  const name = state.customer.name?.trim().split(/\s+/)[0] || 'the customer';
+  const { firstResponse, gap } = reading;
+  return (
+    <>
+      <EscalationPrompt chat={chat} />
+      {firstResponse.running && (
+        <ClockPrompt
+          chat={chat}
+          kind="greet"
+          reading={reading}
+          offer={store.greetingReply.value}
+          text={`Greet ${name} by name: waiting`}
+        />
+      )}
+      {gap.running && (gap.state === 'warning' || gap.state === 'breached') && (
+        <ClockPrompt
+          chat={chat}
+          kind="expect"
+          reading={reading}
+          offer={store.expectationsReply.value}
+          text={`Tell ${name} where things stand: waiting`}
+        />
+      )}
+    </>
+  );
+}
+
+function History({ chat }: { chat: ChatModel }) {
+  const lines = chat.conversation.value;
+  return lines.length === 0 ? (
+    <p class="cp-muted">No messages yet.</p>
+  ) : (
+    <ol class="cp-history" aria-label="Messages, oldest first">
+      {lines.map((line) => (
+        <li key={line.id} data-author={line.author}>
+          <span class="cp-muted">
+            {timeOfDay(line.at)} {line.author === 'agent' ? 'Agent' : 'Customer'}:{' '}
+          </span>
+          {line.text}
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -63,33 +134,48 @@ export function FocusedChat() {
   const wanted = store.focusedId.value;
   if (!chat) {
     return (
-      wanted !== null && (
-        <section aria-label="Current chat">
-          <p class="cp-muted">Waiting for chat {wanted}…</p>
-        </section>
-      )
+      <>
+        {wanted !== null && (
+          <section aria-label="Current chat">
+            <p class="cp-muted">Waiting for chat {wanted}…</p>
+          </section>
+        )}
+        <SuggestionsPanel />
+      </>
     );
   }
   // A chat is listed (and so focused) only once it has a state, and then a reading.
   const reading = chat.reading.value!;
   const state = chat.state.value!;
-  const { gap } = reading;
+  const owner = chat.owner.value;
+  const done = reading.checklist.filter((c) => c.checked).length;
+  const notes = state.notes.length;
+  const messages = chat.conversation.value.length;
   return (
-    <section aria-labelledby="cp-focus-h" data-cp-focus={chat.id}>
-      <h2 id="cp-focus-h">
-        {chatName(state, chat.id)}
-        {state.customer.tier && <span class="cp-tier"> · {state.customer.tier}</span>}
-      </h2>
-      <p class="cp-muted">
-        Case {state.caseRef} · started {timeOfDay(state.start)}
-        {state.closedAt !== null && ` · closed ${timeOfDay(state.closedAt)}`}
-      </p>
-      <Clocks reading={reading} />
-      {gap.running && gap.since !== null && <p>Waiting since {timeOfDay(gap.since)}</p>}
-      <EscalationPrompt chat={chat} />
-      <ExpectationsOffer chat={chat} />
-      <Checklist key={`c-${chat.id}`} chat={chat} />
-      <Notes key={`n-${chat.id}`} chat={chat} />
-    </section>
+    <>
+      <section aria-labelledby="cp-focus-h" data-cp-focus={chat.id} class="cp-focus">
+        <h2 id="cp-focus-h">
+          {chatName(state, chat.id)}
+          {state.customer.tier && <span class="cp-tier"> · {state.customer.tier}</span>}
+        </h2>
+        <p class="cp-muted">
+          Case {state.caseRef} · started {timeOfDay(state.start)}
+          {state.closedAt !== null && ` · closed ${timeOfDay(state.closedAt)}`}
+          {!store.view.mine(chat) && ` · ${owner}'s chat`}
+        </p>
+        <Clocks reading={reading} state={state} />
+        <NextActions chat={chat} state={state} />
+      </section>
+      <SuggestionsPanel />
+      <Fold id="checklist" title="Checklist" count={`${done} of ${reading.checklist.length} done`}>
+        <Checklist key={`c-${chat.id}`} chat={chat} />
+      </Fold>
+      <Fold id="notes" title="Notes" count={String(notes)}>
+        <Notes key={`n-${chat.id}`} chat={chat} />
+      </Fold>
+      <Fold id="history" title="History" count={`${messages} message${messages === 1 ? '' : 's'}`}>
+        <History chat={chat} />
+      </Fold>
+    </>
   );
 }

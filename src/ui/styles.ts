@@ -43,7 +43,8 @@ a{color:var(--cp-accent)}
 mark{background:var(--cp-mark-bg);color:var(--cp-mark-fg)}
 code,.cp-preview{background:var(--cp-surface);border-radius:3px}
 .cp-head,.cp-actions,.cp-notice,.cp-chat button,.cp-clocks,.cp-replies{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
-.cp-head h1{flex:1 0 auto;overflow-wrap:normal}
+.cp-head{margin-bottom:8px}
+.cp-head h1{flex:1 1 auto;overflow-wrap:normal;margin:0}
 .cp-muted,.cp-tier,.cp-how{color:var(--cp-muted)}
 .cp-tier,.cp-how,.cp-badge,.cp-clock{font-size:12px}
 .cp-how{display:block}
@@ -79,7 +80,35 @@ button[type=submit],.cp-unread,[aria-checked=true] .cp-box{background:var(--cp-a
 .cp-preview{white-space:pre-wrap;padding:6px 8px}
 .cp-detail ol{list-style:decimal;padding-left:20px}
 .cp-actions>.cp-form{flex:1 1 8em}
-button:disabled{opacity:.6}`;
+button:disabled{opacity:.6}
+[hidden]{display:none!important}
+.cp-chat button{flex-wrap:nowrap;padding:2px 8px}
+.cp-chat .cp-name{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.cp-chat .cp-clocks{width:auto;flex:none;flex-wrap:nowrap}
+.cp-chat .cp-tier,.cp-chat .cp-badge{flex:none;white-space:nowrap}
+[data-cp-minor]{font-size:11px;padding:0 2px;border-color:transparent;background:none!important}
+[data-cp-minor]:not([data-cp-past]){color:var(--cp-muted)!important}
+[data-cp-past]{background:none!important;color:var(--cp-breach-fg);border-style:dashed}
+.cp-big [data-cp-minor] .cp-time{font-size:12px}
+[data-cp-next][data-cp-state=ok],[data-cp-next][data-cp-state=met]{background:var(--cp-surface);color:var(--cp-fg);border-color:var(--cp-border)}
+[data-cp-next] p{margin:0 0 4px}
+.cp-focus{border-top:0;padding-top:0}
+.cp-focus h2{margin:0}
+.cp-fold{padding:2px 0}
+.cp-fold h3{margin:0}
+.cp-fold-head{width:100%;border:0;background:none;font-weight:600;padding:4px 0;min-height:28px}
+.cp-chevron{display:inline-block;width:1.2em}
+.cp-list h2{flex:1;margin:0}
+.cp-scope{display:inline-flex;border:0;margin:0;padding:0}
+.cp-scope button{min-height:28px;padding:2px 8px;border-radius:0}
+.cp-scope button:first-child{border-radius:6px 0 0 6px}
+.cp-scope button:last-child{border-radius:0 6px 6px 0;margin-left:-1px}
+.cp-toggle{min-height:26px;padding:0 8px}
+.cp-scope [aria-pressed=true],.cp-toggle[aria-pressed=true]{background:var(--cp-accent);color:var(--cp-accent-fg);border-color:var(--cp-accent)}
+.cp-history li{margin:2px 0}
+.cp-searchbar{position:sticky;top:0;z-index:1;background:var(--cp-bg);padding:4px 0}
+:is(button,input,textarea,[tabindex]){scroll-margin-top:96px}
+button.cp-badge{min-height:24px;padding:0 8px}`;
 
 /** Each area's rules live beside it; the base comes first so an area's rules win ties. */
 export const CSS = [BASE_CSS, SEARCH_CSS, FILL_CSS].join('\n');

@@ -77,6 +77,24 @@ describe('chats model', () => {
     expect(h.store.chats.list.value).toEqual([]);
   });
 
+  it('carries each chat’s owner, following assignments and replies as they arrive', () => {
+    const h = harness({ agent: { id: 'a-3', name: 'Sam' } });
+    h.feed(
+      { ...started('mine', 0), assignee: 'a-3' },
+      started('theirs', 0),
+      msg('theirs', 'm1', 5, 'agent', 'Hi Dana', { agentId: 'a-9' }),
+      started('queue', 0),
+    );
+    const owner = (id: string) => h.store.chats.get(id)!.owner.value;
+    expect([owner('mine'), owner('theirs'), owner('queue')]).toEqual(['a-3', 'a-9', null]);
+    // A late assignment (by `at`) still comes before the later reply: the assignment wins.
+    h.feed({ type: 'chat.assigned', chatId: 'queue', at: 8, agentId: 'a-3' });
+    h.feed({ type: 'chat.assigned', chatId: 'theirs', at: 3, agentId: 'a-3' });
+    expect([owner('theirs'), owner('queue')]).toEqual(['a-3', 'a-3']);
+    h.feed({ type: 'chat.assigned', chatId: 'mine', at: 9, agentId: null });
+    expect(owner('mine')).toBeNull();
+  });
+
   it('derives the checklist from playbook events sent through the transport', async () => {
     const h = harness({ agent: { id: 'a-3', name: 'Sam' } });
     h.feed(started('c-1', 0));
