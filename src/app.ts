@@ -191,18 +191,18 @@ export function createWidget(
       batch(() => {
         store.scheduler.refresh();
         store.chats.ingest(events);
-        store.settings.refresh();
+        store.role.refresh();
       }),
     ),
     status: live((status, store) => {
       store.transportStatus.value = status;
       store.scheduler.refresh();
-      store.settings.refresh();
+      store.role.refresh();
     }),
     // Each push may follow the server's welcome: the supervisor view re-reads the role.
     config: (input) => {
       configure(input);
-      store?.settings.refresh();
+      store?.role.refresh();
     },
     error: (message) => {
       if (!destroyed) fail(message);

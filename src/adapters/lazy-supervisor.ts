@@ -3,35 +3,19 @@
 // Preact would render with hooks of its own, and a second signals copy would not see the
 // store's signals change. Only the names below are handed over (each costs the bundle its
 // bytes); the chunk's build fails on an import of any other (vite.chunk.config.ts).
-import { batch, computed, effect, signal, useComputed, useSignal } from '@preact/signals';
-import { createContext, createElement } from 'preact';
-import {
-  useCallback,
-  useContext,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'preact/hooks';
+import { computed, effect, signal, untracked, useComputed, useSignal } from '@preact/signals';
+import { createContext } from 'preact';
+import { useContext, useMemo } from 'preact/hooks';
 import { Fragment, jsx, jsxs } from 'preact/jsx-runtime';
 import type { SupervisorViewLoader } from '../ui/supervisor-slot.tsx';
 import { loadChunk, RUNTIME_KEY, SUPERVISOR_KEY } from './chunks.ts';
 
 /** By the module ids the chunk imports. */
 export const RUNTIME_MODULES: Record<string, Record<string, unknown>> = {
-  preact: { createContext, createElement, Fragment },
-  'preact/hooks': {
-    useCallback,
-    useContext,
-    useEffect,
-    useLayoutEffect,
-    useMemo,
-    useRef,
-    useState,
-  },
+  preact: { createContext },
+  'preact/hooks': { useContext, useMemo },
   'preact/jsx-runtime': { Fragment, jsx, jsxs },
-  '@preact/signals': { batch, computed, effect, signal, useComputed, useSignal },
+  '@preact/signals': { computed, effect, signal, untracked, useComputed, useSignal },
 };
 
 export function lazySupervisor(url: string, doc: Document): SupervisorViewLoader {

@@ -3,12 +3,18 @@
 // by the engine's validateConfig, a preview of the open chats under the draft (rulesFor + read
 // at the scheduler's now), and save / history / revert
 // through the transport, each answer kept as the outcome of what caused it (shown beside that
-// button). The server's `welcome` role is authoritative; the `role` option only stands in
-// until the server has said who we are. With the local transport there is no server: the
-// draft and its preview work, saving does not. The words (field names, plain errors, diffs)
+// button). Who may see it is the role model's call (role.ts, in the agent's bundle); this
+// model ships in the supervisor chunk and is made when its views are. With the local
+// transport there is no server: the draft and its preview work, saving does not. The words (field names, plain errors, diffs)
 // are the views' business: config-diff.ts.
-import { computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
-import { supervisorOf, type Transport } from '../adapters/transport.ts';
+import {
+  computed,
+  effect,
+  type ReadonlySignal,
+  type Signal,
+  signal,
+  untracked,
+} from '@preact/signals';
 import {
   type ChatReading,
   type ConfigError,
@@ -22,6 +28,7 @@ import type { ConfigSaveAck, ConfigVersion } from '../server/wire.ts';
 import type { ChatsModel } from './chats.ts';
 import type { CommandsModel } from './commands.ts';
 import { chatName } from './describe.ts';
+import type { RoleModel } from './role.ts';
 
 export const THRESHOLDS = ['firstResponseS', 'firstResponseWarnS', 'maxGapS', 'gapWarnS'] as const;
 
@@ -61,8 +68,6 @@ export interface SettingsModel {
   readonly open: Signal<boolean>;
   /** The history version whose revert waits for a confirming click. */
   readonly confirm: Signal<number | null>;
-  /** The view is offered: the server (or, until it has said, the `role` option) says supervisor. */
-  readonly visible: ReadonlySignal<boolean>;
   /** Saving needs a server transport (in the script-tag bundle: its chunk loaded). */
   readonly canSave: ReadonlySignal<boolean>;
   readonly draft: ReadonlySignal<Draft>;
@@ -84,19 +89,19 @@ export interface SettingsModel {
   save(): Promise<void>;
   revert(version: number): Promise<void>;
   loadHistory(): Promise<void>;
-  /**
-   * Reads the server's welcome again (after a status, config or events push); an open view
-   * whose history is older than the team's configuration loads it again.
-   */
-  refresh(): void;
+  /** Stops following the role model's refreshes. */
+  dispose(): void;
 }
 
 export interface SettingsDeps {
   config: ReadonlySignal<TeamConfig>;
   chats: ChatsModel;
   now: ReadonlySignal<number>;
-  transport: Transport;
-  role: 'agent' | 'supervisor';
+  /**
+   * Who the server says we are, and its calls; at each of its refreshes (a status, config or
+   * events push) an open view whose history is older than the team's configuration reloads it.
+   */
+  role: RoleModel;
   /** Problems no button caused (the history could not load) go to the widget's notice bar. */
   inform: CommandsModel['inform'];
 }
@@ -133,9 +138,7 @@ export function inputOf(draft: Draft): Json {
 
 export function createSettings(deps: SettingsDeps): SettingsModel {
   const { config, chats, now, inform } = deps;
-  // Read at each use: the script-tag bundle's transport gains it when its chunk has loaded.
-  const sup = () => supervisorOf(deps.transport);
-  const poke = signal(0);
+  const sup = () => deps.role.server.peek();
   const edited = signal<Draft | null>(null);
   const serverErrors = signal<ConfigError[]>([]);
   const history = signal<ConfigVersion[] | null>(null);
@@ -196,14 +199,7 @@ export function createSettings(deps: SettingsDeps): SettingsModel {
   const model: SettingsModel = {
     open,
     confirm: signal<number | null>(null),
-    visible: computed(() => {
-      poke.value;
-      return (sup()?.welcome()?.role ?? deps.role) === 'supervisor';
-    }),
-    canSave: computed(() => {
-      poke.value;
-      return !!sup();
-    }),
+    canSave: computed(() => !!deps.role.server.value),
     draft,
     result,
     errors: computed(() => [
@@ -264,10 +260,10 @@ export function createSettings(deps: SettingsDeps): SettingsModel {
       );
     },
     loadHistory,
-    refresh() {
-      poke.value++;
-      follow();
-    },
+    dispose: effect(() => {
+      deps.role.changed.value;
+      untracked(follow);
+    }),
   };
   return model;
 }

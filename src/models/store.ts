@@ -13,7 +13,7 @@ import { createLibraryModel, type LibraryModel } from './library.ts';
 import type { WidgetOptions } from './options.ts';
 import { createPicks, picksKey } from './picks.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
-import { createSettings, type SettingsModel } from './settings.ts';
+import { createRole, type RoleModel } from './role.ts';
 import { createSuggestions, type SuggestionsModel } from './suggestions.ts';
 import { createView, type ViewModel } from './view.ts';
 
@@ -33,8 +33,8 @@ export interface Store {
   readonly suggestions: SuggestionsModel;
   readonly commands: CommandsModel;
   readonly attention: AttentionModel;
-  /** The supervisor view (team settings). */
-  readonly settings: SettingsModel;
+  /** Who the server says the user is: the supervisor's views are offered on its word. */
+  readonly role: RoleModel;
   /** Whose chats are listed and what is folded. */
   readonly view: ViewModel;
   /** Set by the app shell from the transport. */
@@ -147,14 +147,7 @@ export function createStore(deps: StoreDeps): Store {
     commands,
     attention,
     view,
-    settings: createSettings({
-      config: config.config,
-      chats,
-      now: scheduler.now,
-      transport,
-      role: options.role,
-      inform: commands.inform,
-    }),
+    role: createRole(transport, options.role),
     transportStatus: signal<TransportStatus>('connecting'),
     focusedId,
     focused,

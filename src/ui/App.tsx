@@ -111,7 +111,7 @@ export function App({
         <SupervisorSlot load={supervisor} />
         {!page && <FocusedChat />}
         {!page && <ChatList />}
-        {page && !store.settings.visible.value && (
+        {page && !store.role.supervisor.value && (
           <p class="cp-muted">Team settings are for supervisors.</p>
         )}
       </div>

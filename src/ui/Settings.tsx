@@ -5,7 +5,7 @@
 // when narrow (styles-settings.ts). The words come from models/config-diff.ts: fields by the
 // form's names, errors in plain language (their path kept in `data-cp-error-field` for tools),
 // versions as diffs. A save's or a revert's answer shows beside its button and is announced.
-import { useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { matchKey, type Thresholds } from '../core/index.ts';
 import {
   configChanges,
@@ -18,8 +18,8 @@ import {
 import { CLOCK_NAMES, CLOCKS } from '../models/describe.ts';
 import { type SettingsOutcome, THRESHOLDS, valueAt } from '../models/settings.ts';
 import type { ConfigVersion } from '../server/wire.ts';
-import { useStore } from './context.ts';
 import { timeOfDay } from './format.ts';
+import { useSupervisorStore as useStore } from './supervisor-context.ts';
 
 const HINTS: Record<keyof Thresholds, string> = {
   firstResponseS: 'Longest wait for the first answer.',
@@ -429,10 +429,13 @@ function Announcer() {
 export function SettingsPage() {
   const s = useStore().settings;
   // Shown while mounted, by a stable ref callback (an effect would leave a timer behind).
-  const [shown] = useState(() => (page: HTMLElement | null) => {
-    if (page) s.show();
-    else s.open.value = false;
-  });
+  const shown = useMemo(
+    () => (page: HTMLElement | null) => {
+      if (page) s.show();
+      else s.open.value = false;
+    },
+    [],
+  );
   return (
     <section
       ref={shown}
@@ -473,7 +476,7 @@ export function Settings() {
   const store = useStore();
   const s = store.settings;
   if (store.options.view === 'settings') return <SettingsPage />;
-  if (!s.visible.value) return null;
+  if (!store.role.supervisor.value) return null;
   const url = store.options.settingsUrl;
   if (url) {
     return (

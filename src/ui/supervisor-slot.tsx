@@ -5,7 +5,7 @@
 
 import { signal } from '@preact/signals';
 import type { ComponentType } from 'preact';
-import { useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { Store } from '../models/store.ts';
 import { useStore } from './context.ts';
 
@@ -27,7 +27,7 @@ function start(load: SupervisorViewLoader | null): Loading {
 function Loaded({ load, store }: { load: SupervisorViewLoader | null; store: Store }) {
   // Settled by the promise itself (no effect: Preact runs those on a timer, and the widget
   // leaves none behind); a late answer after unmount sets a signal nobody reads.
-  const [loading] = useState(() => {
+  const loading = useMemo(() => {
     const started = signal(start(load));
     started.peek().pending?.then(
       (view) => {
@@ -38,7 +38,7 @@ function Loaded({ load, store }: { load: SupervisorViewLoader | null; store: Sto
       },
     );
     return started;
-  });
+  }, []);
   const state = loading.value;
   const View = state.view;
   if (View) return <View store={store} />;
@@ -55,5 +55,5 @@ function Loaded({ load, store }: { load: SupervisorViewLoader | null; store: Sto
 
 export function SupervisorSlot({ load }: { load: SupervisorViewLoader | null }) {
   const store = useStore();
-  return store.settings.visible.value ? <Loaded load={load} store={store} /> : null;
+  return store.role.supervisor.value ? <Loaded load={load} store={store} /> : null;
 }

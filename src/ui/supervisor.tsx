@@ -1,29 +1,42 @@
 // The supervisor's views as the supervisor chunk ships them (src/supervisor-entry.ts): they
-// render inside the widget's tree with the bundle's Preact, under their own store provider
-// (the chunk has its own copy of the context module) and with their own stylesheet, adopted
-// into the widget's shadow root while they are shown.
-import { useState } from 'preact/hooks';
+// render inside the widget's tree with the bundle's Preact, with the settings model made here
+// (it ships in this chunk too) under their own provider, and with their own stylesheet
+// adopted into the widget's shadow root while they are shown.
+import { useMemo } from 'preact/hooks';
+import { createSettings } from '../models/settings.ts';
 import type { Store } from '../models/store.ts';
-import { StoreContext } from './context.ts';
 import { Settings } from './Settings.tsx';
 import { adoptStyles } from './styles.ts';
 import { SETTINGS_CSS } from './styles-settings.ts';
+import { SupervisorContext, type SupervisorStore } from './supervisor-context.ts';
 
 export function SupervisorView({ store }: { store: Store }) {
-  // Adopted while mounted, by a stable ref callback (an effect would leave a timer behind).
-  const [adopt] = useState(() => {
+  // Made once, and undone by a stable ref callback when the views go (an effect would leave
+  // a timer behind): the stylesheet adopted, the settings model following the role's refreshes.
+  const [value, mounted] = useMemo(() => {
+    const settings = createSettings({
+      config: store.config.config,
+      chats: store.chats,
+      now: store.scheduler.now,
+      role: store.role,
+      inform: store.commands.inform,
+    });
+    const supervisor: SupervisorStore = { ...store, settings };
     let remove: (() => void) | null = null;
-    return (box: HTMLDivElement | null) => {
+    const mounted = (box: HTMLDivElement | null) => {
       remove?.();
+      remove = null;
       const root = box?.getRootNode();
-      remove = root instanceof ShadowRoot ? adoptStyles(root, SETTINGS_CSS) : null;
+      if (root instanceof ShadowRoot) remove = adoptStyles(root, SETTINGS_CSS);
+      if (!box) settings.dispose();
     };
-  });
+    return [supervisor, mounted] as const;
+  }, []);
   return (
-    <div ref={adopt} data-cp-supervisor>
-      <StoreContext.Provider value={store}>
+    <div ref={mounted} data-cp-supervisor>
+      <SupervisorContext.Provider value={value}>
         <Settings />
-      </StoreContext.Provider>
+      </SupervisorContext.Provider>
     </div>
   );
 }

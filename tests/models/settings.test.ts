@@ -21,6 +21,7 @@ import {
 } from '../../src/core/index.ts';
 import { createChats } from '../../src/models/chats.ts';
 import { createConfigModel } from '../../src/models/config.ts';
+import { createRole } from '../../src/models/role.ts';
 import { createSettings, draftOf, inputOf, valueAt } from '../../src/models/settings.ts';
 import type { ConfigSaveAck, ConfigVersion, Welcome } from '../../src/server/wire.ts';
 import { fakeClock, T0 } from './fakes.ts';
@@ -78,12 +79,12 @@ function setup(
   const now = signal(T0);
   const chats = createChats({ config: config.config, now, focusedId: () => null });
   const notices: { kind: string; text: string }[] = [];
+  const role = createRole(transport, opts.role ?? 'supervisor');
   const settings = createSettings({
     config: config.config,
     chats,
     now,
-    transport,
-    role: opts.role ?? 'supervisor',
+    role,
     inform: (kind, text) => notices.push({ kind, text }),
   });
   const feed = (...raw: Record<string, unknown>[]) =>
@@ -94,7 +95,7 @@ function setup(
         return v.event as ChatEvent;
       }),
     );
-  return { settings, config, chats, now, notices, feed, sup: sup! };
+  return { settings, role, config, chats, now, notices, feed, sup: sup! };
 }
 
 const fieldsOf = (s: ReturnType<typeof setup>['settings']) => s.errors.value.map((e) => e.field);
@@ -280,14 +281,14 @@ describe('settings model: save, history, revert', () => {
 
 describe('settings model: the history', () => {
   it('loads when shown, and again once the team configuration changes', async () => {
-    const { settings, sup, config } = setup();
-    settings.refresh();
+    const { settings, role, sup, config } = setup();
+    role.refresh();
     expect(sup.configHistory).not.toHaveBeenCalled();
     settings.show();
     expect(settings.open.value).toBe(true);
     await Promise.resolve();
     expect(settings.history.value?.map((v) => v.version)).toEqual([0]);
-    settings.refresh();
+    role.refresh();
     settings.show();
     expect(sup.configHistory).toHaveBeenCalledTimes(1);
     // Another supervisor saved: the server pushes the configuration.
@@ -297,7 +298,7 @@ describe('settings model: the history', () => {
       config: { ...DEFAULT_CONFIG, maxGapS: 99 },
     });
     config.configure({ maxGapS: 99 });
-    settings.refresh();
+    role.refresh();
     await Promise.resolve();
     expect(settings.history.value?.map((v) => v.version)).toEqual([1, 0]);
   });
@@ -309,25 +310,25 @@ describe('settings model: the history', () => {
     };
     const config = createConfigModel(DEFAULT_CONFIG);
     const chats = createChats({ config: config.config, now: signal(T0), focusedId: () => null });
+    const role = createRole(transport, 'supervisor');
     const settings = createSettings({
       config: config.config,
       chats,
       now: signal(T0),
-      transport,
-      role: 'supervisor',
+      role,
       inform: () => {},
     });
     settings.show();
     expect(settings.history.value).toBeNull();
     transport.supervisor = sup;
-    settings.refresh();
+    role.refresh();
     await Promise.resolve();
     expect(settings.history.value?.map((v) => v.version)).toEqual([0]);
   });
 
   it('asks again after a failure, quietly while the socket is still connecting', async () => {
     const sup = fakeSupervisor(null);
-    const { settings, notices } = setup({ supervisor: sup });
+    const { settings, role, notices } = setup({ supervisor: sup });
     const settle = async () => {
       for (let i = 0; i < 3; i++) await Promise.resolve();
     };
@@ -338,13 +339,13 @@ describe('settings model: the history', () => {
     // Connected (the status push refreshes the view), welcomed, then a failure to tell.
     sup.role = 'supervisor';
     sup.configHistory.mockRejectedValueOnce(new Error('timed out'));
-    settings.refresh();
+    role.refresh();
     await settle();
     expect(notices).toEqual([
       { kind: 'error', text: 'The settings history could not load: timed out' },
     ]);
     expect(settings.history.value).toBeNull();
-    settings.refresh();
+    role.refresh();
     await settle();
     expect(sup.configHistory).toHaveBeenCalledTimes(3);
     expect(settings.history.value?.map((v) => v.version)).toEqual([0]);
@@ -354,20 +355,20 @@ describe('settings model: the history', () => {
 describe('settings model: who sees it', () => {
   it("follows the server's welcome role over the option", () => {
     const sup = fakeSupervisor(null);
-    const { settings } = setup({ role: 'supervisor', supervisor: sup });
-    expect(settings.visible.value).toBe(true);
+    const { role } = setup({ role: 'supervisor', supervisor: sup });
+    expect(role.supervisor.value).toBe(true);
     sup.role = 'agent';
-    settings.refresh();
-    expect(settings.visible.value).toBe(false);
+    role.refresh();
+    expect(role.supervisor.value).toBe(false);
     const other = setup({ role: 'agent', supervisor: fakeSupervisor('supervisor') });
-    expect(other.settings.visible.value).toBe(true);
+    expect(other.role.supervisor.value).toBe(true);
   });
 
   it('with the local transport: the role option, and no saving', async () => {
     const agent = setup({ role: 'agent', supervisor: null });
-    expect(agent.settings.visible.value).toBe(false);
-    const { settings, notices } = setup({ role: 'supervisor', supervisor: null });
-    expect(settings.visible.value).toBe(true);
+    expect(agent.role.supervisor.value).toBe(false);
+    const { settings, role, notices } = setup({ role: 'supervisor', supervisor: null });
+    expect(role.supervisor.value).toBe(true);
     expect(settings.canSave.value).toBe(false);
     await settings.loadHistory();
     expect(settings.history.value).toBeNull();
