@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Screenshots for the docs, from the live demo (npm run demo: the realtime server, the
-// simulator, and the demo page with the widget docked by the script tag, under the strict CSP):
-//   docs/screenshot-demo.png         the helpdesk with the widget docked, 1280×800
-//   docs/screenshot-sidebar-320.png  the widget alone, docked 320 px wide
+// Screenshots for the docs, from the live demo (npm run demo: the realtime server, a simulated
+// helpdesk per page, and the demo page with the widget docked by the script tag, under the
+// strict CSP). Each agent picture is the page 24 s after it opened: the chat it follows waits
+// for a first answer (the greeting prompt in its warning), with the suggestions beside it.
+//   docs/screenshot-demo.png, docs/screenshot-demo-dark.png   the helpdesk, 1280×800
+//   docs/screenshot-sidebar-320.png, …-320-dark.png           the widget docked 320 px wide
+//   docs/screenshot-settings.png                              the supervisor's settings page
 // Uses the system Chromium (CHROMIUM_PATH or /usr/bin/chromium), never a download.
 //   node scripts/screenshots.mjs [--no-build]   (--no-build: use dist/ as it is)
 import { existsSync, mkdirSync } from 'node:fs';
@@ -22,17 +25,19 @@ const { startDemo } = await import('../src/server/demo.ts');
 const live = await startDemo({
   port: 0,
   build: !process.argv.includes('--no-build'),
-  simulator: { seed: 4, maxChats: 6 },
+  simulator: { seed: 4 },
   log: (line) => console.log(`  ${line}`),
 });
 
 const browser = await launchChromium(['--force-color-profile=srgb', '--font-render-hinting=none']);
 const problems = [];
-try {
+const saved = [];
+
+async function open(colorScheme, path) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
-    colorScheme: 'light',
+    colorScheme,
     reducedMotion: 'reduce',
   });
   const page = await context.newPage();
@@ -40,58 +45,42 @@ try {
   page.on('console', (msg) => {
     if (/content security policy/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`);
   });
-  mkdirSync(resolve(root, 'docs'), { recursive: true });
+  await page.goto(`${live.url}${path}`);
+  return { context, page };
+}
 
-  // The live demo 24 s in: the chat the page follows waits for a first answer (its clock in
-  // the warning), a colleague's chat runs beside it, and the agent has checked the account
-  // history and chosen a reply, which landed in the composer.
+/** An agent's page, 24 s after it opened: its first chat's greeting prompt in the warning. */
+async function agentView(colorScheme, query, file) {
   const session = live.sessions.next();
-  await page.goto(live.url);
+  const { context, page } = await open(colorScheme, query);
   const widget = page.locator('#playbook');
-  // The page's own simulation: its first chat is yours.
   const yours = (await session).running.simulator.chats()[0];
-  await page.locator(`form.composer[data-chat="${yours.chatId}"]`).waitFor({ timeout: 20_000 });
-  await widget.locator('[data-cp-suggestion] [data-cp-reply]').first().waitFor({ timeout: 15_000 });
+  await widget.locator('[data-cp-suggestion] [data-cp-reply]').first().waitFor({ timeout: 20_000 });
   const warned = yours.startAt + 24_000 - Date.now();
   if (warned > 0) await page.waitForTimeout(warned);
-  await widget.locator('[data-cp-check="history"]').click();
-  await widget.locator('[data-cp-suggestion]').first().locator('[data-cp-reply]').first().click();
-  const fields = widget.locator('[data-cp-field]');
-  const email = `${yours.customer.split(' ')[0].toLowerCase()}@example.com`;
-  for (let i = 0; i < (await fields.count()); i += 1) {
-    const name = (await fields.nth(i).getAttribute('data-cp-field')) ?? '';
-    await fields
-      .nth(i)
-      .fill(/mail/i.test(name) ? email : /date|until|day/i.test(name) ? '30 November' : 'Team');
-  }
-  if ((await fields.count()) > 0) await fields.first().press('Enter');
-  await page.waitForFunction(
-    () => document.querySelector('#composer')?.value.length > 0,
-    undefined,
-    {
-      timeout: 5_000,
-    },
-  );
-  // Choosing the reply scrolled the dock; back to the top: the clocks of every chat.
-  await page.evaluate(() => {
-    document.querySelector('#playbook').scrollTop = 0;
-  });
-  await page.waitForTimeout(600);
-  await page.screenshot({ path: resolve(root, 'docs/screenshot-demo.png') });
+  await widget.locator('[data-cp-next="greet"][data-cp-state="warning"]').waitFor();
+  await page.screenshot({ path: resolve(root, 'docs', file) });
+  saved.push(`docs/${file}`);
+  await context.close();
+}
 
-  // The widget docked 320 px wide: clocks, checklist and the first suggestions.
-  await page.setViewportSize({ width: 1280, height: 2400 });
-  await page.goto(`${live.url}?dock=narrow`);
-  await widget.locator('[data-cp-suggestion] [data-cp-reply]').first().waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(800);
-  const height = await page.evaluate(
-    () =>
-      document.querySelector('#playbook').shadowRoot.firstElementChild.getBoundingClientRect()
-        .height,
-  );
-  await page.setViewportSize({ width: 1280, height: Math.min(Math.ceil(height), 1400) + 52 });
-  await page.waitForTimeout(300);
-  await widget.screenshot({ path: resolve(root, 'docs/screenshot-sidebar-320.png') });
+try {
+  mkdirSync(resolve(root, 'docs'), { recursive: true });
+  // Side by side: each page runs its own clock from its own load.
+  await Promise.all([
+    agentView('light', '', 'screenshot-demo.png'),
+    agentView('dark', '', 'screenshot-demo-dark.png'),
+    agentView('light', '?dock=narrow', 'screenshot-sidebar-320.png'),
+    agentView('dark', '?dock=narrow', 'screenshot-sidebar-320-dark.png'),
+  ]);
+  // The supervisor's full-width settings page, with a draft change and its preview.
+  const { context, page } = await open('light', '/demo/settings.html');
+  const settings = page.locator('#playbook');
+  await settings.locator('[data-cp-settings-page]').waitFor({ timeout: 20_000 });
+  await settings.locator('[data-cp-field="firstResponseS"]').fill('20');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: resolve(root, 'docs/screenshot-settings.png') });
+  saved.push('docs/screenshot-settings.png');
   await context.close();
 } finally {
   await live.close();
@@ -101,4 +90,4 @@ if (problems.length > 0) {
   console.error(`screenshots: the demo reported problems:\n${problems.join('\n')}`);
   process.exit(1);
 }
-console.log('screenshots: docs/screenshot-demo.png, docs/screenshot-sidebar-320.png');
+console.log(`screenshots: ${saved.join(', ')}`);

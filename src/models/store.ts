@@ -12,8 +12,8 @@ import type { ClockPayload, OpenPayload, ReplyPayload } from './emitter.ts';
 import { createLibraryModel, type LibraryModel } from './library.ts';
 import type { WidgetOptions } from './options.ts';
 import { createPicks, picksKey } from './picks.ts';
-import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createRole, type RoleModel } from './role.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSuggestions, type SuggestionsModel } from './suggestions.ts';
 import { createView, type ViewModel } from './view.ts';
 
