@@ -15,7 +15,7 @@ export type FoldId = 'checklist' | 'notes' | 'history' | 'chats';
 export interface ViewModel {
   readonly scope: ReadonlySignal<Scope>;
   setScope(scope: Scope): void;
-  /** Folded parts; checklist open by default, the rest folded. */
+  /** Folded parts; the checklist and notes open by default, history and the rest of the list folded. */
   readonly folded: ReadonlySignal<ReadonlySet<FoldId>>;
   toggle(id: FoldId): void;
   /** Chats in scope, most urgent first. */
@@ -29,7 +29,7 @@ export interface ViewModel {
 }
 
 const KEY = 'chat-playbook:view';
-const DEFAULT_FOLDED: FoldId[] = ['notes', 'history', 'chats'];
+const DEFAULT_FOLDED: FoldId[] = ['history', 'chats'];
 const FOLDS: readonly FoldId[] = ['checklist', 'notes', 'history', 'chats'];
 
 interface Saved {

@@ -16,6 +16,8 @@ export function ReplyForm() {
   const draft = commands.draft.value;
   if (!draft) return null;
   const { reply, fields, values, found, chatValues } = draft;
+  // Own entries only: a field may be called `constructor` or `__proto__`.
+  const foundFor = (name: string) => (Object.hasOwn(found, name) ? found[name] : undefined);
   const parsed = parseTemplate(reply.text);
   const filled = { ...values, ...chatValues };
   const fromChat = placeholderNames(reply.text).filter((name) => Object.hasOwn(chatValues, name));
@@ -23,7 +25,7 @@ export function ReplyForm() {
   // from the found values, which typing does not change (the typed values would move it).
   const firstFocus = Math.max(
     0,
-    fields.findIndex((name) => !found[name]?.value.trim()),
+    fields.findIndex((name) => !foundFor(name)?.value.trim()),
   );
   return (
     <form
@@ -60,7 +62,7 @@ export function ReplyForm() {
         const { required } = fieldSpec(reply, name);
         const label = labelOf(reply, name);
         const invalid = draft.showErrors && required && !values[name]!.trim();
-        const source = found[name]?.value === values[name] ? found[name] : undefined;
+        const source = foundFor(name)?.value === values[name] ? foundFor(name) : undefined;
         const described = [source && `cp-fill-src-${i}`, invalid && `cp-fill-err-${i}`];
         return (
           <div key={name} class="cp-form">

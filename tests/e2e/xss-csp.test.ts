@@ -792,9 +792,12 @@ function readView(page: Page, chatId: string): Promise<View> {
       heading: text(focus?.querySelector('h2')),
       caseLine: text(focus?.querySelector('h2 + p')),
       escalation: pairs(focus, 'data-cp-trigger'),
-      checks: pairs(focus, 'data-cp-check'),
-      notes: Array.from(focus?.querySelectorAll('.cp-notes li') ?? [], (e) => e.textContent ?? ''),
-      qa: focus ? text(by('data-cp-check', 'qa', focus)) : null,
+      // The focused chat's checklist and notes are folds after its card (one chat's at a time).
+      checks: focus ? pairs(root, 'data-cp-check') : [],
+      notes: focus
+        ? Array.from(root.querySelectorAll('.cp-notes li'), (e) => e.textContent ?? '')
+        : [],
+      qa: focus ? text(by('data-cp-check', 'qa')) : null,
       notice: text(root.querySelector('[data-cp-notice] span')),
       detail: detail && {
         heading: text(detail.querySelector('h3')),

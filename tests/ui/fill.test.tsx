@@ -175,3 +175,34 @@ describe('fill-in form: focus', () => {
     w.widget.destroy();
   });
 });
+
+describe('fill-in form: field names', () => {
+  it('opens for fields named like object properties (constructor, toString, __proto__)', async () => {
+    const library = {
+      format: 'sop-library/1',
+      sops: [
+        {
+          id: 'CS-X',
+          title: 'Odd names',
+          tags: ['odd'],
+          steps: [{ text: 'Say the odd things', replies: ['r-odd'] }],
+          replies: [
+            { id: 'r-odd', title: 'Odd', text: 'A {constructor} B {toString} C {__proto__}' },
+          ],
+        },
+      ],
+    } satisfies Record<string, unknown> as unknown as SopLibrary;
+    const w = await mount({ library });
+    await w.push(started('c-1', 0), msg('c-1', 'm1', 1, 'customer', 'odd things please'));
+    await advance(200);
+    fireEvent.click(w.$('[data-cp-reply="r-odd"]')!);
+    await flush();
+    expect(w.$$('[data-cp-fill] [data-cp-field]').map((f) => f.dataset.cpField)).toEqual([
+      'constructor',
+      'toString',
+      '__proto__',
+    ]);
+    expect(w.root.activeElement).toBe(w.$('[data-cp-field="constructor"]'));
+    w.widget.destroy();
+  });
+});
