@@ -77,7 +77,7 @@ try {
   const { context, page } = await open('light', '/demo/settings.html');
   const settings = page.locator('#playbook');
   await settings.locator('[data-cp-settings-page]').waitFor({ timeout: 20_000 });
-  await settings.locator('[data-cp-field="firstResponseS"]').fill('20');
+  await settings.locator('[data-cp-field="firstResponseS"]').fill('25');
   await page.waitForTimeout(500);
   await page.screenshot({ path: resolve(root, 'docs/screenshot-settings.png') });
   saved.push('docs/screenshot-settings.png');
