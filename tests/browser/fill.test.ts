@@ -5,38 +5,25 @@
 // blanks, and "use a library reply" ticks only once the message is sent.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  describeBrowser,
-  launch,
-  RECORDER,
-  STUB,
-  type Watched,
-  watch,
-} from './support/browser.ts';
+import { assertBuilt, describeBrowser, launch, type Watched, watch } from './support/browser.ts';
 import { command } from './support/chats.ts';
 import {
-  AGENT,
-  BUNDLE,
   expectNoErrors,
-  helpdeskPage,
+  initScript,
   log,
   shadowFocus,
   waitForReady,
   waitInShadow,
+  widgetPage,
 } from './support/pages.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const ORDER_MESSAGE =
   'My order SO-558120 was due yesterday, tracking https://track.example.com/PL99120334GB has not moved';
 
-const setup = `${RECORDER}
-ChatPlaybook('on', 'ready', __record('ready'));
-ChatPlaybook('on', 'error', __record('error'));
-ChatPlaybook('on', 'reply', __record('reply'));
-ChatPlaybook('init', { target: '#playbook', agent: ${JSON.stringify(AGENT)}, role: 'agent',
-  library: '/fixtures/library.json', transport: 'local' });
-var now = Date.now();
+const setup = initScript(
+  { library: '/fixtures/library.json' },
+  `var now = Date.now();
 ChatPlaybook('events', [
   { type: 'chat.started', chatId: 'c-1', at: now - 60000, channel: 'web', caseRef: 'CS-48213',
     customer: { id: 'u-1', name: 'Maya Okafor', tier: 'standard' } },
@@ -49,7 +36,9 @@ ChatPlaybook('events', [
 ]);
 // A host's own data for the chat, through the documented command (docs/embedding.md).
 ChatPlaybook('fields', 'c-1', { carrier: 'Parcelink' }, 'Zendesk');
-ChatPlaybook('focus', 'c-1');`;
+ChatPlaybook('focus', 'c-1');`,
+  ['ready', 'error', 'reply'],
+);
 
 describeBrowser('fill-ins from data in the built bundle', { timeout: 60_000 }, () => {
   let browser: Browser;
@@ -60,14 +49,7 @@ describeBrowser('fill-ins from data in the built bundle', { timeout: 60_000 }, (
   beforeAll(async () => {
     assertBuilt();
     server = await startServer();
-    server.add('fill-stub.js', STUB);
-    server.add('fill-setup.js', setup);
-    server.add(
-      'fill.html',
-      helpdeskPage(
-        `<script src="/pages/fill-stub.js"></script><script src="/pages/fill-setup.js"></script><script async src="${BUNDLE}"></script>`,
-      ),
-    );
+    widgetPage(server, 'fill', setup);
     browser = await launch();
   });
   afterAll(async () => {

@@ -3,34 +3,25 @@
 // to the clipboard when the host has none.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  describeBrowser,
-  launch,
-  RECORDER,
-  STUB,
-  type Watched,
-  watch,
-} from './support/browser.ts';
+import { assertBuilt, describeBrowser, launch, type Watched, watch } from './support/browser.ts';
 import { CHATS, command, sendTimed } from './support/chats.ts';
 import {
-  AGENT,
-  BUNDLE,
   expectNoErrors,
-  helpdeskPage,
+  initScript,
   log,
   shadowFocus,
   waitForReady,
   waitInShadow,
+  widgetPage,
 } from './support/pages.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
-const setup = (withReplyHandler: boolean) => `${RECORDER}
-ChatPlaybook('on', 'ready', __record('ready'));
-ChatPlaybook('on', 'error', __record('error'));
-${withReplyHandler ? "ChatPlaybook('on', 'reply', __record('reply'));" : ''}
-ChatPlaybook('init', { target: '#playbook', agent: ${JSON.stringify(AGENT)}, role: 'agent',
-  library: '/fixtures/library.json', transport: 'local' });`;
+const setup = (withReplyHandler: boolean) =>
+  initScript({ library: '/fixtures/library.json' }, '', [
+    'ready',
+    'error',
+    ...(withReplyHandler ? ['reply'] : []),
+  ]);
 
 describeBrowser('embed: keyboard and replies', { timeout: 60_000 }, () => {
   let browser: Browser;
@@ -41,17 +32,8 @@ describeBrowser('embed: keyboard and replies', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     assertBuilt();
     server = await startServer();
-    server.add('stub.js', STUB);
-    server.add('setup-reply.js', setup(true));
-    server.add('setup-clipboard.js', setup(false));
-    for (const name of ['reply', 'clipboard']) {
-      server.add(
-        `${name}.html`,
-        helpdeskPage(
-          `<script src="/pages/stub.js"></script><script src="/pages/setup-${name}.js"></script><script async src="${BUNDLE}"></script>`,
-        ),
-      );
-    }
+    widgetPage(server, 'reply', setup(true));
+    widgetPage(server, 'clipboard', setup(false));
     browser = await launch();
   });
   afterAll(async () => {

@@ -8,17 +8,16 @@ import {
   assertBuilt,
   describeBrowser,
   launch,
-  RECORDER,
   STUB,
   type Watched,
   watch,
 } from './support/browser.ts';
 import { command } from './support/chats.ts';
 import {
-  AGENT,
   BUNDLE,
   expectNoErrors,
   helpdeskPage,
+  initScript,
   log,
   shadowFocus,
   waitForReady,
@@ -26,12 +25,10 @@ import {
 } from './support/pages.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
-const setup = (searchShortcut: boolean) => `${RECORDER}
-ChatPlaybook('on', 'ready', __record('ready'));
-ChatPlaybook('on', 'error', __record('error'));
-ChatPlaybook('init', { target: '#playbook', agent: ${JSON.stringify(AGENT)}, role: 'agent',
-  library: '/fixtures/library.json', transport: 'local'${searchShortcut ? ', searchShortcut: true' : ''} });
-var now = Date.now();
+const setup = (searchShortcut: boolean) =>
+  initScript(
+    { library: '/fixtures/library.json', ...(searchShortcut ? { searchShortcut: true } : {}) },
+    `var now = Date.now();
 ChatPlaybook('events', [
   { type: 'chat.started', chatId: 'c-1', at: now - 30000,
     customer: { id: 'u-1', name: 'Maya Okafor', tier: 'standard' }, channel: 'web' },
@@ -42,7 +39,8 @@ ChatPlaybook('events', [
   { type: 'message', chatId: 'c-1', id: 'm3', at: now - 10000, author: 'customer',
     text: 'The tracking has not updated for a week' }
 ]);
-ChatPlaybook('focus', 'c-1');`;
+ChatPlaybook('focus', 'c-1');`,
+  );
 
 /** The suggestions on screen, best first. */
 const shown = (page: Page) =>

@@ -4,16 +4,10 @@
 // colleague's chat a filter away, marked as theirs.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assertBuilt, describeBrowser, launch, RECORDER, STUB } from './support/browser.ts';
+import { assertBuilt, describeBrowser, launch } from './support/browser.ts';
 import { command, sendTimed, type TimedEvent } from './support/chats.ts';
-import { AGENT, BUNDLE, helpdeskPage, waitForReady, waitInShadow } from './support/pages.ts';
+import { AGENT, initScript, waitForReady, waitInShadow, widgetPage } from './support/pages.ts';
 import { startServer, type TestServer } from './support/server.ts';
-
-const SETUP = `${RECORDER}
-ChatPlaybook('on', 'ready', __record('ready'));
-ChatPlaybook('on', 'error', __record('error'));
-ChatPlaybook('init', { target: '#playbook', agent: ${JSON.stringify(AGENT)}, role: 'agent',
-  transport: 'local' });`;
 
 const started = (chatId: string, t: number, name: string, extra = {}): TimedEvent => ({
   t,
@@ -60,14 +54,7 @@ describeBrowser('embed: the sidebar at a glance', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     assertBuilt();
     server = await startServer();
-    server.add('stub.js', STUB);
-    server.add('setup-sidebar.js', SETUP);
-    server.add(
-      'sidebar.html',
-      helpdeskPage(
-        `<script src="/pages/stub.js"></script><script src="/pages/setup-sidebar.js"></script><script async src="${BUNDLE}"></script>`,
-      ),
-    );
+    widgetPage(server, 'sidebar', initScript());
     browser = await launch();
   });
   afterAll(async () => {

@@ -52,6 +52,33 @@ ${options.targetLast ? target : ''}`,
   });
 }
 
+/**
+ * A setup script for a page: the recorder, the named widget events recorded, `init` with the
+ * test agent, the local transport and `options`, then `then` (events, focus, commands).
+ */
+export function initScript(
+  options: Record<string, unknown> = {},
+  then = '',
+  record: string[] = ['ready', 'error'],
+): string {
+  const init = { target: '#playbook', agent: AGENT, role: 'agent', transport: 'local', ...options };
+  return `${RECORDER}
+${record.map((name) => `ChatPlaybook('on', '${name}', __record('${name}'));`).join('\n')}
+ChatPlaybook('init', ${JSON.stringify(init)});
+${then}`;
+}
+
+/** A helpdesk page at /pages/<name>.html running `setup` before the bundle; returns its URL. */
+export function widgetPage(server: TestServer, name: string, setup: string): string {
+  return registerPage(
+    server,
+    name,
+    (p) =>
+      `<script src="${p.stub}"></script><script src="${p.setup}"></script><script async src="${BUNDLE}"></script>`,
+    { setup },
+  );
+}
+
 /** Registers the stub, recorder-backed setup and a page; returns the page URL. */
 export function registerPage(
   server: TestServer,
