@@ -149,6 +149,8 @@ async function main(): Promise<void> {
     transport: { url: location.origin, token: session.token },
     // The sidebar's "Team settings" opens the full-width page (docs/settings.md).
     settingsUrl: '/demo/settings.html',
+    // `/` anywhere on the helpdesk page (outside its own fields) jumps to the SOP search.
+    searchShortcut: true,
   });
 
   let status: TransportStatus = 'connecting';

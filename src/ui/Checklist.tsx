@@ -185,8 +185,8 @@ export function Checklist({ chat }: { chat: ChatModel }) {
   };
   return (
     <div>
-      <h3 id="cp-checks-h">Checklist</h3>
-      <ul aria-labelledby="cp-checks-h">
+      {/* Titled by its fold's heading (Fold.tsx). */}
+      <ul aria-label="Checklist">
         {chat.reading.value!.checklist.map((entry) => {
           const detail = how(entry);
           const open = explains(entry) && explained.value === entry.id;
@@ -260,10 +260,9 @@ export function Notes({ chat }: { chat: ChatModel }) {
   const store = useStore();
   const notes = chat.state.value!.notes;
   return (
-    <section aria-labelledby="cp-notes-h">
-      <h3 id="cp-notes-h">Notes</h3>
+    <div>
       {notes.length > 0 && (
-        <ul class="cp-notes" aria-labelledby="cp-notes-h">
+        <ul class="cp-notes" aria-label="Notes">
           {notes.map((note, i) => (
             <li key={i}>
               <span class="cp-muted">{timeOfDay(note.at)} </span>
@@ -280,6 +279,6 @@ export function Notes({ chat }: { chat: ChatModel }) {
         multiline
         send={(text) => store.commands.note(chat.id, text)}
       />
-    </section>
+    </div>
   );
 }
