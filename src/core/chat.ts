@@ -55,6 +55,9 @@ function newChat(chatId: string, at: number): ChatState {
     manual: {},
     notes: [],
     escalations: [],
+    sopsSuggested: [],
+    sopsOpened: [],
+    sopsInserted: [],
   };
 }
 
@@ -91,6 +94,9 @@ function cloneState(s: ChatState): ChatState {
     manual: s.manual,
     notes: s.notes,
     escalations: s.escalations,
+    sopsSuggested: s.sopsSuggested,
+    sopsOpened: s.sopsOpened,
+    sopsInserted: s.sopsInserted,
   };
 }
 
@@ -208,6 +214,13 @@ function applyMessage(
 
 /** Inserted replies remembered until one is sent (the newest few). */
 const INSERTED_REPLIES_LIMIT = 5;
+/** Distinct SOP ids kept per chat and kind of use: bounds a chat's state on a long log. */
+const SOP_USES_LIMIT = 100;
+
+/** `ids` plus those of `added` it lacks (distinct, at most SOP_USES_LIMIT). */
+function withIds(ids: readonly string[], added: readonly string[]): readonly string[] {
+  return [...new Set([...ids, ...added])].slice(0, SOP_USES_LIMIT);
+}
 
 /**
  * Applies one event. Returns undefined when the event concerns no chat yet and starts none
@@ -257,10 +270,21 @@ export function reduce(
       next.notes = [...state.notes, { at: event.at, text: event.text, by: event.by }];
       return next;
     }
-    case 'playbook.reply': {
-      // Inserting alone ticks nothing: the reply waits for the message that carries it.
-      if (!state || !event.filled || state.snippet) return state;
+    case 'playbook.opened':
+    case 'playbook.suggested': {
+      if (!state) return state;
       const next = cloneState(state);
+      if (event.type === 'playbook.opened')
+        next.sopsOpened = withIds(state.sopsOpened, [event.sopId]);
+      else next.sopsSuggested = withIds(state.sopsSuggested, event.sopIds);
+      return next;
+    }
+    case 'playbook.reply': {
+      if (!state) return state;
+      const next = cloneState(state);
+      next.sopsInserted = withIds(state.sopsInserted, [event.sopId]);
+      // Inserting alone ticks nothing: the reply waits for the message that carries it.
+      if (!event.filled || state.snippet) return next;
       const inserted = {
         at: event.at,
         sopId: event.sopId,

@@ -12,6 +12,8 @@ export type Validated =
 
 export const MAX_CHAT_ID_LENGTH = 200;
 export const MAX_TEXT_LENGTH = 20_000;
+/** A `playbook.suggested` event names at most this many SOPs (the list the agent sees). */
+export const MAX_SUGGESTED_SOPS = 5;
 
 /**
  * The longest value of every string field (protocol.md: ids and names short, text 20,000).
@@ -30,6 +32,8 @@ export const FIELD_LIMITS = {
   caseRef: 100,
   item: 100,
   sopId: 100,
+  /** Each id of `playbook.suggested`'s list. */
+  sopIds: 100,
   replyId: 100,
   by: 200,
   reason: 2_000,
@@ -219,9 +223,26 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
       if (by !== undefined) event.by = by;
       return event;
     }
+    case 'playbook.opened':
+    case 'playbook.suggested': {
+      const event = { type, chatId: chatIdOf(obj), at: atOf(obj) } as ChatEvent & { by?: string };
+      if (event.type === 'playbook.opened') event.sopId = requiredString(obj, 'sopId');
+      else if (event.type === 'playbook.suggested') event.sopIds = sopIdsOf(obj.sopIds);
+      const by = optionalString(obj, 'by');
+      if (by !== undefined) event.by = by;
+      return event;
+    }
     default:
       return null;
   }
+}
+
+/** `sopIds`: up to MAX_SUGGESTED_SOPS SOP ids, each within the `sopIds` limit. */
+function sopIdsOf(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > MAX_SUGGESTED_SOPS) {
+    fail('sopIds', `must be a list of at most ${MAX_SUGGESTED_SOPS} SOP ids (${describe(value)})`);
+  }
+  return value.map((_, i) => requiredString(value as unknown as Obj, String(i), 'sopIds'));
 }
 
 /** Validates one decoded JSON value as a protocol or playbook event. */

@@ -85,7 +85,33 @@ export interface ReplyUsedEvent {
   by?: string;
 }
 
-export type PlaybookEvent = CheckEvent | NoteEvent | ReplyUsedEvent;
+/** Our extension (issue 15): the agent opened an SOP in full in the widget. */
+export interface SopOpenedEvent {
+  type: 'playbook.opened';
+  chatId: string;
+  at: number;
+  sopId: string;
+  by?: string;
+}
+
+/**
+ * Our extension (issue 15): the focused chat's suggestion list changed to these SOPs
+ * (at most MAX_SUGGESTED_SOPS, best first); sent at most once per distinct list.
+ */
+export interface SopsSuggestedEvent {
+  type: 'playbook.suggested';
+  chatId: string;
+  at: number;
+  sopIds: string[];
+  by?: string;
+}
+
+export type PlaybookEvent =
+  | CheckEvent
+  | NoteEvent
+  | ReplyUsedEvent
+  | SopOpenedEvent
+  | SopsSuggestedEvent;
 export type ProtocolEvent = ChatStartedEvent | MessageEvent | ChatClosedEvent | ChatAssignedEvent;
 export type ChatEvent = ProtocolEvent | PlaybookEvent;
 
@@ -232,6 +258,13 @@ export interface ChatState {
   notes: ReadonlyArray<Note>;
   /** Word-based escalation hits (manager / legal / safety), first of each kind. */
   escalations: ReadonlyArray<EscalationHit>;
+  /**
+   * SOP ids the widget suggested, opened in full and inserted a reply from in this chat,
+   * each distinct, in order of first use (the team report's SOP usage; timers ignore them).
+   */
+  sopsSuggested: readonly string[];
+  sopsOpened: readonly string[];
+  sopsInserted: readonly string[];
 }
 
 export type ClockState = 'ok' | 'warning' | 'breached' | 'met' | 'stopped';

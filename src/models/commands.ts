@@ -51,6 +51,12 @@ export interface CommandsModel {
   /** The host's values for a chat's fill-ins (`fields` command), replacing earlier ones. */
   setHostFields(chatId: string, fields: HostFields): void;
   cancelDraft(): void;
+  /** Records SOP usage for the team report (an SOP opened in full, a new suggestion list). */
+  record(
+    input:
+      | { type: 'playbook.opened'; chatId: string; sopId: string }
+      | { type: 'playbook.suggested'; chatId: string; sopIds: string[] },
+  ): void;
   /** Shows a message in the widget's notice bar. */
   inform(kind: Notice['kind'], text: string, copyText?: string): void;
   dismissNotice(): void;
@@ -190,6 +196,9 @@ export function createCommands(deps: CommandsDeps): CommandsModel {
     },
     cancelDraft() {
       draft.value = null;
+    },
+    record(input) {
+      send(input);
     },
     inform,
     dismissNotice() {

@@ -1,6 +1,13 @@
 // Wires the models together: one place that knows which model feeds which. The UI gets the
 // Store; the app shell (src/app.ts) gets the Store plus the host-facing commands.
-import { computed, effect, type ReadonlySignal, type Signal, signal } from '@preact/signals';
+import {
+  computed,
+  effect,
+  type ReadonlySignal,
+  type Signal,
+  signal,
+  untracked,
+} from '@preact/signals';
 import type { WidgetAdapters } from '../adapters/index.ts';
 import type { Transport, TransportStatus } from '../adapters/transport.ts';
 import type { SopReply } from '../search/types.ts';
@@ -124,6 +131,23 @@ export function createStore(deps: StoreDeps): Store {
     emitReply: deps.emitReply,
     onError,
   });
+  // The team report's SOP usage (issue 15): each new suggestion list and each SOP opened in
+  // full, for the focused chat (read untracked: a focus change alone records nothing).
+  let suggestedKey = '';
+  const stopSuggested = effect(() => {
+    const sopIds = suggestions.hits.value.map((hit) => hit.sop.id);
+    const chatId = focusedId.peek();
+    const key = `${chatId} ${sopIds}`;
+    if (chatId === null || sopIds.length === 0 || key === suggestedKey) return;
+    suggestedKey = key;
+    untracked(() => commands.record({ type: 'playbook.suggested', chatId, sopIds }));
+  });
+  const stopOpened = effect(() => {
+    const sopId = suggestions.opened.value;
+    const chatId = focusedId.peek();
+    if (sopId && chatId)
+      untracked(() => commands.record({ type: 'playbook.opened', chatId, sopId }));
+  });
   const view = createView({
     chats: chats.ordered,
     agentId: options.agent.id,
@@ -176,6 +200,8 @@ export function createStore(deps: StoreDeps): Store {
     dispose() {
       stopPicks?.();
       stopFocusRead();
+      stopSuggested();
+      stopOpened();
       attention.dispose();
       suggestions.dispose();
       library.dispose();

@@ -33,24 +33,31 @@ export interface PeriodFigures {
   chats: number;
   /** Chats whose first response this agent sent. */
   firstResponses: number;
-  /** Of those, within the first-response threshold, 0–100; null with none. */
+  /** Of those, the share (%, one decimal) not over the chat's first-response threshold; null with none. The team row: of all chats with a first response. */
   firstResponseInTimePct: number | null;
+  /** Median (nearest rank: the lower middle of an even count) of those chats' first response (s, audit's firstResponseS). */
   firstResponseMedianS: number | null;
+  /** 90th percentile, nearest rank, of the same first responses (s). */
   firstResponseP90S: number | null;
-  /** Longest customer wait in any of the chats (s). */
+  /** Longest customer wait after the first response in any of the chats (s, audit's longestGapS). */
   longestWaitS: number | null;
-  /** Gap breaches per chat. */
+  /** Waits over the gap threshold (audit's gapBreaches) summed over the chats, divided by the chats, two decimals. */
   gapBreachesPerChat: number | null;
+  /** Of the chats whose first response the row's agent sent, the share (%) that greeted the customer by name. */
   greetedByNamePct: number | null;
-  /** Each checklist item's completion, 0–100, by item id. */
+  /** Each checklist item's completion: the share (%) of the chats where audit shows it checked, by item id. */
   checklistPct: Record<string, number | null>;
-  /** Start to close, closed chats only. */
+  /** Start to close (s), closed chats only: median and 90th percentile, nearest rank. */
   handlingMedianS: number | null;
   handlingP90S: number | null;
-  /** Chats with an escalation trigger, and of those, how many had the escalation SOP opened. */
+  /**
+   * Chats where an escalation trigger fired (words, tier, open too long; read at audit's End),
+   * and of those, how many had the escalation SOP opened in the widget (the library's SOP tagged,
+   * else titled, "escalation"; without a library, an opened SOP whose id contains "escalat").
+   */
   escalations: number;
   escalationsWithSopOpened: number;
-  /** QA tags by category (the tick's reason: a team tag, or "Other"). */
+  /** Chats tagged for QA, by category: the reason when it is a team tag (any case), else "Other". */
   qaTags: Record<string, number>;
 }
 
@@ -68,6 +75,7 @@ export interface TrendRow {
 export interface SopUsage {
   sopId: string;
   title: string | null;
+  /** Chats in which the widget suggested it, opened it in full, and inserted one of its replies. */
   suggested: number;
   opened: number;
   inserted: number;
