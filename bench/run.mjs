@@ -10,6 +10,7 @@ const benches = [
   { name: 'widget', args: ['--import', 'tsx', 'bench/widget.ts'] },
   { name: 'load', args: ['bench/load.mjs'] },
   { name: 'connectors', args: ['--import', 'tsx', 'bench/connectors.ts'] },
+  { name: 'report', args: ['bench/report.mjs'] },
 ];
 
 const wanted = process.argv.slice(2);

@@ -12,6 +12,7 @@ import {
   type SocketOptions,
 } from 'socket.io-client';
 import type { ChatEvent } from '../core/index.ts';
+import type { TeamReport } from '../report/types.ts';
 import type {
   ActionAck,
   ConfigHistoryAck,
@@ -28,6 +29,7 @@ import type {
 } from '../server/wire.ts';
 import type { Clock } from './clock.ts';
 import type {
+  ReportQuery,
   SocketTransportOptions,
   Transport,
   TransportSink,
@@ -162,6 +164,8 @@ export interface SocketTransportExtras {
    * reconnects at once instead of waiting out its backoff. Returns the cleanup.
    */
   onOnline?: (listener: () => void) => () => void;
+  /** The report's HTTP client (default the global fetch; tests). */
+  fetch?: typeof fetch;
   /** socket.io-client's `io` (tests) and extra options. */
   io?: typeof connect;
   ioOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -174,6 +178,8 @@ export interface SocketTransport extends Transport {
   saveConfig(config: unknown, comment?: string): Promise<ConfigSaveAck>;
   configHistory(): Promise<ConfigVersion[]>;
   revertConfig(version: number, comment?: string): Promise<ConfigSaveAck>;
+  /** Supervisors: the team report, over HTTP with the connection's token. */
+  report(query: ReportQuery): Promise<TeamReport>;
   /** The configuration version last pushed by the server. */
   configVersion(): ConfigVersion | null;
   /** Who the server says we are, after the first connection. */
@@ -252,6 +258,8 @@ export function createSocketTransport(
   let retryConnectTimer: unknown = null;
   let authFailures = 0;
   let initialTokenUsed = false;
+  /** The token of the latest connection: the report's request carries it too. */
+  let token = options.token;
 
   const setStatus = (next: TransportStatus) => {
     if (disposed || next === status) return;
@@ -264,8 +272,9 @@ export function createSocketTransport(
   };
 
   function auth(cb: (data: WidgetAuth) => void): void {
-    const finish = (token: string) => {
-      const data: WidgetAuth = { token };
+    const finish = (fresh: string) => {
+      token = fresh;
+      const data: WidgetAuth = { token: fresh };
       if (seq.log !== null) {
         data.log = seq.log;
         data.offset = seq.last;
@@ -522,6 +531,28 @@ export function createSocketTransport(
     });
   }
 
+  async function report(query: ReportQuery): Promise<TeamReport> {
+    if (disposed) throw new Error('transport disposed');
+    const url = new URL('/v1/report', options.url);
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const res = await (options.fetch ?? fetch)(url.href, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const body = (await res.json().catch(() => null)) as Partial<TeamReport> & {
+      error?: unknown;
+    };
+    if (!res.ok) {
+      const why = typeof body?.error === 'string' ? body.error : `status ${res.status}`;
+      throw new Error(`the server refused the report: ${why}`);
+    }
+    if (!Array.isArray(body?.agents) || !Array.isArray(body.team)) {
+      throw new Error('the server sent no report');
+    }
+    return body as TeamReport;
+  }
+
   let stopOnline = () => {};
 
   return {
@@ -577,6 +608,7 @@ export function createSocketTransport(
         'config:revert',
         comment === undefined ? { version } : { version, comment },
       ),
+    report,
     configVersion: () => configVersion,
     welcome: () => welcome,
     position: () => ({ log: seq.log, offset: seq.last }),

@@ -2,6 +2,7 @@
 // pushes events through the widget's API; the socket transport (realtime issue) implements
 // the same interface, adding a server clock offset to `now()`.
 import type { ChatEvent, PlaybookEvent } from '../core/index.ts';
+import type { Period, TeamReport } from '../report/types.ts';
 import type {
   ConfigSaveAck,
   ConfigVersion,
@@ -57,6 +58,19 @@ export interface SupervisorCapability {
   revertConfig(version: number, comment?: string): Promise<ConfigSaveAck>;
   /** Who the server says we are (the authoritative role), after the first connection. */
   welcome(): Welcome | null;
+  /** The team report from `GET /v1/report` (absent where there is no server to ask). */
+  report?(query: ReportQuery): Promise<TeamReport>;
+}
+
+/** `GET /v1/report`'s parameters (docs/realtime.md "Team report"); the team is the token's. */
+export interface ReportQuery {
+  period?: Period;
+  /** A date (2026-11-01), an ISO time or epoch ms. */
+  since?: string | number;
+  until?: string | number;
+  agent?: string;
+  /** IANA time zone of the periods (default UTC). */
+  tz?: string;
 }
 
 /** The capability itself, or the socket transport that has the methods directly (ESM build). */

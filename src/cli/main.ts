@@ -17,6 +17,7 @@ const mainUsage = `Usage: chat-playbook <command> [options]
 
 Commands:
   audit <transcript.jsonl|-> [--config F] [--json] [--strict]   timing and checklist audit
+    … [--report F.html] [--csv DIR] [--sample N --seed S]        the team report (docs/reports.md)
   search --library <file|dir> [--limit N] [--json] <text…>      ranked SOPs for a message
   eval --library <file|dir> --queries <file.jsonl> [--learn-from F] [--json]
   build-index --library <file|dir> --out <index.json>           validated library + index

@@ -88,6 +88,15 @@ export function auditReport(
   };
 }
 
+/** Each chat's final state after the replay pass: what auditReport measures (the team report). */
+export function* auditStates(
+  run: AuditRun,
+  replayed: ReadonlyMap<string, ChatTimeline> = new Map(),
+): Generator<ChatState> {
+  for (const chat of run.chats.values()) if (chat.state) yield chat.state;
+  for (const timeline of replayed.values()) if (timeline.state) yield timeline.state;
+}
+
 /** The summary's per-chat counts. */
 function countChats(chats: readonly AuditChat[]) {
   let firstResponseBreaches = 0;
@@ -123,11 +132,16 @@ export function createReplay(run: AuditRun) {
 }
 
 /** Audits a whole in-memory list of events (tests, the widget's export). */
-export function auditEvents(events: readonly ChatEvent[], config: TeamConfig): AuditReport {
+export function auditEvents(
+  events: readonly ChatEvent[],
+  config: TeamConfig,
+  onStates?: (states: Iterable<ChatState>) => void,
+): AuditReport {
   const run = createAuditRun(config);
   for (const event of events) auditEvent(run, event);
   const replay = createReplay(run);
   if (run.needsReplay.size > 0) for (const event of events) replay.add(event);
+  onStates?.(auditStates(run, replay.timelines));
   return auditReport(run, replay.timelines);
 }
 

@@ -1,11 +1,13 @@
 // The webhook side (shared/spec/cli.md): POST /v1/events and /v1/teams/<team>/events with a
 // JSON body (one event or an array) or JSONL (Content-Type: application/x-ndjson), signed
-// with X-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>; GET /healthz.
+// with X-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>; GET /healthz; and
+// GET /v1/report, the supervisor's team report (report.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSecret, isTeamName, verifyBodySignature, verifyToken } from './auth.ts';
 import type { ConnectorRoute } from './connectors/route.ts';
 import type { Hub, ParsedEntry } from './hub.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { parseReportQuery, TeamReports } from './report.ts';
 
 export interface HttpOptions {
   secret: string;
@@ -124,7 +126,26 @@ function decodeSegment(segment: string): string {
 
 const TEAM_ERROR = 'team: letters, digits, dot, dash and underscore, at most 64';
 
+/** New passes over a team's log for its report: a few at once, then one every 5 s. */
+const REPORT_RATE = { perSecond: 0.2, burst: 4 };
+
+/**
+ * The report is read cross-origin by the widget in the helpdesk's page, authenticated by its
+ * bearer token alone (no cookies), so any origin may ask.
+ */
+const REPORT_CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Authorization',
+  'Access-Control-Allow-Methods': 'GET',
+  'Access-Control-Max-Age': '600',
+};
+
 export function createRequestHandler(hub: Hub, options: HttpOptions) {
+  // Its own budget, off when the server's rate limits are.
+  const reports = new TeamReports(hub, {
+    limiter: options.limiter ? new RateLimiter(REPORT_RATE, hub.now) : null,
+  });
+
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       await route(req, res);
@@ -189,6 +210,62 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     });
   }
 
+  /**
+   * `GET /v1/report?since&until&agent&period&tz`: a supervisor's token (`Authorization:
+   * Bearer`), the token's own team. Any failure is this request's 400 or 500 alone.
+   */
+  async function report(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...REPORT_CORS, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET') {
+      return send(res, 405, { error: 'use GET' }, { Allow: 'GET', ...REPORT_CORS });
+    }
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const v = verifyToken(options.secret, token, hub.now());
+    if (!v.ok) {
+      return send(
+        res,
+        401,
+        { error: `a supervisor's token is required: ${v.reason}` },
+        REPORT_CORS,
+      );
+    }
+    if (v.claims.role !== 'supervisor') {
+      return send(res, 403, { error: 'the team report is for supervisors' }, REPORT_CORS);
+    }
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const query = parseReportQuery(params);
+    if (!query.ok) return send(res, 400, { error: query.error }, REPORT_CORS);
+    const team = v.claims.team;
+    try {
+      const outcome = await reports.report(team, query.query);
+      if (!outcome.ok) {
+        const { retryAfterS } = outcome.take;
+        const error = `too many reports for team '${team}'; retry in ${retryAfterS} s`;
+        return send(
+          res,
+          429,
+          { error, retryAfterS },
+          {
+            'Retry-After': String(retryAfterS),
+            ...REPORT_CORS,
+          },
+        );
+      }
+      const { passMs, factsMs, buildMs } = outcome.timing;
+      send(res, 200, outcome.report, {
+        ...REPORT_CORS,
+        'Server-Timing': `pass;dur=${passMs.toFixed(0)}, facts;dur=${factsMs.toFixed(0)}, report;dur=${buildMs.toFixed(0)}`,
+      });
+    } catch (err) {
+      options.warn(`report for team ${team} failed: ${(err as Error).stack ?? String(err)}`);
+      send(res, 500, { error: 'could not compute the report; retry later' }, REPORT_CORS);
+    }
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let path: string;
     try {
@@ -205,6 +282,7 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
       return send(res, 200, { ok: true, storage: hub.log.kind, log: hub.logId });
     }
     if (path === '/v1/health') return health(req, res);
+    if (path === '/v1/report' || path === '/v1/report/') return report(req, res);
     const connector = CONNECTOR_ROUTE.exec(path);
     if (connector) return connectorWebhook(req, res, connector[1]!, connector[2]!);
     let team = 'default';

@@ -1,4 +1,4 @@
-// Styles of the supervisor's team settings (Settings.tsx), in the sidebar and as the
+// Styles of the supervisor's team settings (Settings.tsx) and Team view (TeamReport.tsx), in the sidebar and as the
 // full-width page: two columns from about 900 px of widget width (two tracks of at least
 // 430 px and the gap), one below that, with no media or container query to go stale.
 // Adopted by the supervisor chunk while its views are shown; same rules as styles.ts (one
@@ -24,4 +24,11 @@ export const SETTINGS_CSS = `.cp-page{max-width:1400px;margin:0 auto;padding-bot
 .cp-history p{margin:2px 0}
 .cp-diff{color:var(--cp-muted);font-size:13px}
 .cp-button{display:inline-flex;gap:4px;align-items:center;min-height:32px;padding:4px 10px;border:1px solid var(--cp-border);border-radius:6px;background:var(--cp-surface);color:var(--cp-fg);text-decoration:none}
-.cp-button:hover{border-color:var(--cp-accent)}`;
+.cp-button:hover{border-color:var(--cp-accent)}
+.cp-table{overflow-x:auto;margin:6px 0;border:0;padding:0}
+[data-cp-report-table]{border-collapse:collapse;font-variant-numeric:tabular-nums}
+[data-cp-report-table] caption{text-align:start;color:var(--cp-muted);padding:2px 0}
+[data-cp-report-table] th,[data-cp-report-table] td{border-bottom:1px solid var(--cp-border);padding:4px 8px;text-align:end}
+[data-cp-report-table] th[scope=row],[data-cp-report-table] td:last-child{text-align:start}
+[data-cp-report-table] tfoot{font-weight:600;background:var(--cp-surface)}
+[data-cp-team] select{font:inherit;color:inherit;background:var(--cp-bg);border:1px solid var(--cp-border);border-radius:6px;padding:4px 6px;margin-inline-start:6px}`;

@@ -1,4 +1,4 @@
-// The supervisor's views as the supervisor chunk ships them (src/supervisor-entry.ts): they
+// The supervisor's views (team settings, the Team report) as the supervisor chunk ships them (src/supervisor-entry.ts): they
 // render inside the widget's tree with the bundle's Preact, with the settings model made here
 // (it ships in this chunk too) under their own provider, and with their own stylesheet
 // adopted into the widget's shadow root while they are shown.
@@ -9,6 +9,7 @@ import { Settings } from './Settings.tsx';
 import { adoptStyles } from './styles.ts';
 import { SETTINGS_CSS } from './styles-settings.ts';
 import { SupervisorContext, type SupervisorStore } from './supervisor-context.ts';
+import { TeamReportView } from './TeamReport.tsx';
 
 export function SupervisorView({ store }: { store: Store }) {
   // Made once, and undone by a stable ref callback when the views go (an effect would leave
@@ -36,6 +37,7 @@ export function SupervisorView({ store }: { store: Store }) {
     <div ref={mounted} data-cp-supervisor>
       <SupervisorContext.Provider value={value}>
         <Settings />
+        <TeamReportView />
       </SupervisorContext.Provider>
     </div>
   );

@@ -1,7 +1,7 @@
 // The people-facing audit: a table per chat and a compliance summary.
 import type { AuditChat, AuditReport, TeamConfig } from '../../core/index.ts';
 
-function seconds(value: number | null): string {
+export function seconds(value: number | null): string {
   if (value === null) return '—';
   if (value < 60) return `${value.toFixed(1)}s`;
   const m = Math.floor(value / 60);

@@ -1,7 +1,7 @@
 // chat-playbook audit: the live engine run over transcripts (protocol.md "audit --json").
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   type AuditReport,
   type AuditRun,
@@ -9,8 +9,10 @@ import {
   auditEvents,
   auditInvalidLine,
   auditReport,
+  auditStates,
   type ChatEvent,
   type ChatFacts,
+  type ChatState,
   createAuditRun,
   createChatFacts,
   createReplay,
@@ -22,6 +24,9 @@ import {
   type TeamConfig,
   validateConfig,
 } from '../../core/index.ts';
+import { buildReport } from '../../report/build.ts';
+import { reportFacts } from '../../report/collect.ts';
+import type { ReportOptions, UnansweredQuestion } from '../../report/types.ts';
 import { isHost } from '../../server/connectors/registry.ts';
 import { HOSTS } from '../../server/connectors/types.ts';
 import {
@@ -35,10 +40,22 @@ import {
   writeOut,
 } from '../io.ts';
 import { formatAuditTable } from './audit-format.ts';
+import {
+  createQuestionLog,
+  findUnanswered,
+  formatSample,
+  REPORT_ARGS,
+  type ReportRequest,
+  readReportRequest,
+  writeCsvTables,
+  writeHtmlReport,
+} from './audit-report.ts';
 
 const usage = `Usage: chat-playbook audit <transcript.jsonl|-> [--config thresholds.json] [--json] [--strict]
        chat-playbook audit --from chatwoot|zendesk|livechat|front FILE|DIR… [options]
        … [--agent ID] [--since D] [--until D]
+       … [--report FILE.html] [--csv DIR] [--sample N --seed S] [--period P] [--tz ZONE]
+         [--library DIR|FILE]
 
 Runs the live-chat clocks and checklist over a JSONL transcript (one event per line), or over
 a helpdesk's exported conversations, and reports per chat: first response, greeting by name,
@@ -53,8 +70,20 @@ Options:
   --agent ID           only chats in which agent ID sent a public message
   --since D            only chats that started at or after D (2026-11-01 or an ISO time)
   --until D            only chats that started before D
-  --json               machine-readable output, exactly as protocol.md specifies
+  --json               machine-readable output, exactly as protocol.md specifies, plus the
+                       team report under "report"
   --strict             exit 1 if any line or record was invalid
+
+The team report (docs/reports.md; --period, --tz and --library extend docs/spec/cli.md):
+  --report FILE.html   write a self-contained HTML report with charts (no script; opens offline)
+  --csv DIR            write one CSV file per report table into DIR (created if missing)
+  --sample N           pick N chats per agent per month for QA review, weighted towards
+                       breaches and escalations; needs --seed S (same seed, same picks)
+  --seed S             the QA sample's seed (any word)
+  --period P           day, week (default) or month: how the figures are grouped
+  --tz ZONE            the team's IANA time zone for periods and hours of day (default UTC)
+  --library DIR|FILE   the SOP library: titles, review dates, and the unanswered questions
+                       (of the last 50,000 customer questions, those no SOP answers)
   -h, --help           show this help
 
 Invalid lines are reported on stderr as 'FILE: line N: reason' (records of an export as
@@ -139,6 +168,8 @@ export async function auditTranscript(
   onInvalid: (line: number, error: string) => void = () => {},
   onProgress: (lines: number) => void = () => {},
   onEvent: (event: ChatEvent) => void = () => {},
+  /** Each chat's final state, once all is read (the team report's input). */
+  onStates?: (states: Iterable<ChatState>) => void,
 ): Promise<AuditReport> {
   const run: AuditRun = createAuditRun(config);
   // Stdin cannot be read twice: keep a copy in case a chat needs the replay pass.
@@ -176,6 +207,7 @@ export async function auditTranscript(
         if (parsed.kind === 'event') replay.add(parsed.event);
       });
     }
+    onStates?.(auditStates(run, replay.timelines));
     return auditReport(run, replay.timelines);
   } finally {
     if (spool) {
@@ -188,20 +220,41 @@ export async function auditTranscript(
   }
 }
 
-/** Keeps the chats of one agent and/or started within [since, until). */
-export function applyFilters(
-  report: AuditReport,
-  facts: ChatFacts,
-  filters: { agent?: string | undefined; since: number | null; until: number | null },
-): AuditReport {
-  const { agent, since, until } = filters;
-  if (agent === undefined && since === null && until === null) return report;
-  return filterAuditReport(report, (chatId) => {
+interface ChatFilters {
+  agent?: string | undefined;
+  since: number | null;
+  until: number | null;
+}
+
+/** Whether a chat is of the agent and started within [since, until). */
+function chatFilter(facts: ChatFacts, { agent, since, until }: ChatFilters) {
+  return (chatId: string): boolean => {
     const start = facts.start(chatId);
     if (since !== null && (start === undefined || start < since)) return false;
     if (until !== null && (start === undefined || start >= until)) return false;
     return agent === undefined || facts.agents(chatId).has(agent);
-  });
+  };
+}
+
+/** Keeps the chats of one agent and/or started within [since, until). */
+export function applyFilters(
+  report: AuditReport,
+  facts: ChatFacts,
+  filters: ChatFilters,
+): AuditReport {
+  const { agent, since, until } = filters;
+  if (agent === undefined && since === null && until === null) return report;
+  return filterAuditReport(report, chatFilter(facts, filters));
+}
+
+/** The report engine's options from the command line (the same filters as the audit's). */
+function reportOptions(request: ReportRequest, filters: ChatFilters, now: number): ReportOptions {
+  const options: ReportOptions = { period: request.period, timeZone: request.timeZone, now };
+  if (filters.since !== null) options.since = filters.since;
+  if (filters.until !== null) options.until = filters.until;
+  if (filters.agent !== undefined) options.agent = filters.agent;
+  if (request.sample) options.sample = request.sample;
+  return options;
 }
 
 export const audit: Command = {
@@ -219,6 +272,7 @@ export const audit: Command = {
       agent: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
+      ...REPORT_ARGS,
     });
     const since = values.since === undefined ? null : parseDay(values.since);
     if (values.since !== undefined && since === null) {
@@ -232,8 +286,25 @@ export const audit: Command = {
     if (values.from === undefined && (values['tier-field'] || values['channel-field'])) {
       throw new UsageError('--tier-field and --channel-field go with --from');
     }
+    const request = readReportRequest(values, values.json === true);
     const config = values.config ? loadConfigFile(values.config) : DEFAULT_CONFIG;
+    // Read before the transcript, so a bad library stops the run before a long pass.
+    const library = request?.libraryPath
+      ? await (await import('../library-files.ts')).loadLibraryFromPath(request.libraryPath)
+      : null;
     const facts = createChatFacts();
+    // The report reads the audit's own per-chat states: no second copy of the events.
+    let states: ChatState[] | null = null;
+    const onStates = request
+      ? (all: Iterable<ChatState>) => {
+          states = [...all];
+        }
+      : undefined;
+    const questions = library ? createQuestionLog() : null;
+    const onEvent = (event: ChatEvent) => {
+      facts.add(event);
+      questions?.add(event);
+    };
     let report: AuditReport;
     let invalid: number;
     if (values.from !== undefined) {
@@ -253,9 +324,9 @@ export const audit: Command = {
         { tierField: values['tier-field'], channelField: values['channel-field'] },
         (message) => writeErr(message),
       );
-      for (const event of read.events) facts.add(event);
+      for (const event of read.events) onEvent(event);
       bar.update(`${read.conversations.toLocaleString('en')} conversations`);
-      report = auditEvents(read.events, config);
+      report = auditEvents(read.events, config, onStates);
       report.summary.invalidLines = read.invalid;
       invalid = read.invalid;
       bar.done();
@@ -275,13 +346,63 @@ export const audit: Command = {
         config,
         (line, error) => writeErr(`${label}: line ${line}: ${error}`),
         (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
-        (event) => facts.add(event),
+        onEvent,
+        onStates,
       );
       bar.done();
       invalid = report.summary.invalidLines;
     }
-    report = applyFilters(report, facts, { agent: values.agent, since, until });
-    writeOut(values.json ? JSON.stringify(report) : formatAuditTable(report, config));
+    const filters = { agent: values.agent, since, until };
+    report = applyFilters(report, facts, filters);
+    if (!request || !states) {
+      writeOut(values.json ? JSON.stringify(report) : formatAuditTable(report, config));
+      return values.strict && invalid > 0 ? 1 : 0;
+    }
+
+    const bar = progress('team report');
+    let unanswered: UnansweredQuestion[] = [];
+    if (library && questions) {
+      // The search engine is loaded only for a report with a library.
+      const { createSearch } = await import('../../search/engine.ts');
+      const search = createSearch(library);
+      const keep = chatFilter(facts, filters);
+      const asked = questions.list().filter((q) => keep(q.chatId));
+      unanswered = findUnanswered(asked, search, (done, total) =>
+        bar.update(
+          `searching customer messages ${done.toLocaleString('en')}/${total.toLocaleString('en')}`,
+        ),
+      );
+    }
+    bar.update('computing figures');
+    const team = buildReport(
+      reportFacts(states, config),
+      reportOptions(request, filters, Date.now()),
+      {
+        library,
+        unanswered,
+      },
+    );
+    const written: string[] = [];
+    if (request.csvDir !== undefined) written.push(...writeCsvTables(team, request.csvDir));
+    if (request.htmlPath !== undefined) {
+      bar.update('drawing charts');
+      const source =
+        positionals.length === 1 ? basename(positionals[0]!) : `${positionals.length} files`;
+      await writeHtmlReport(team, request.htmlPath, { config, library, source });
+      written.push(request.htmlPath);
+    }
+    bar.done();
+    const wrote = written.map((path) => `wrote ${path}`);
+    if (values.json) {
+      writeOut(JSON.stringify({ ...report, report: team }));
+      // Standard output stays one JSON document: the files written go to stderr.
+      if (wrote.length > 0) writeErr(wrote.join('\n'));
+    } else {
+      const parts = [formatAuditTable(report, config)];
+      if (request.sample) parts.push(formatSample(team.sample, request.sample.seed));
+      if (wrote.length > 0) parts.push(wrote.join('\n'));
+      writeOut(parts.join('\n\n'));
+    }
     return values.strict && invalid > 0 ? 1 : 0;
   },
 };
