@@ -1,43 +1,53 @@
-// One pass over a validated event stream (serve's) → each chat's report facts; `audit` gives
-// its own chats' final states to reportFacts instead.
-// Each chat keeps an ordered timeline (src/core/timeline.ts): in-order events apply
-// incrementally and a late one re-derives only its chat, so the facts are exactly those of
-// a sorted transcript, the same states `audit` reads.
+// The team report's input from an event log, gathered as `audit` gathers it: each chat keeps
+// only its reduced state, never its events, so memory grows with the chats, not the log. A
+// chat that gets an event out of order is derived again in a second pass over the log (the
+// caller feeds every event to `replay`), giving exactly the states of a sorted log.
+import {
+  type AuditRun,
+  auditEvent,
+  auditStates,
+  createAuditRun,
+  createReplay,
+} from '../core/audit.ts';
 import { rulesFor } from '../core/config.ts';
-import { addEvent, type ChatTimeline, createTimeline } from '../core/timeline.ts';
 import type { ChatEvent, ChatState, TeamConfig } from '../core/types.ts';
 import type { ChatReportFacts } from './types.ts';
 
 export interface ReportCollector {
-  /** Any order per chat is fine: a late event re-derives its chat. */
+  /** The first pass: every event of the log, in log order. */
   add(event: ChatEvent): void;
+  /** Whether a second pass is needed: some chat got an event out of order. */
+  readonly needsReplay: boolean;
+  /** The second pass, when needed: every event of the log again (others are skipped). */
+  replay(event: ChatEvent): void;
   /** One per chat that has a state (a lone close or widget action starts none). */
   facts(): ChatReportFacts[];
 }
 
 export function createReportCollector(config: TeamConfig): ReportCollector {
-  const timelines = new Map<string, ChatTimeline>();
-  let seq = 0;
+  const run: AuditRun = createAuditRun(config);
+  const replay = createReplay(run);
   return {
-    add(event) {
-      let timeline = timelines.get(event.chatId);
-      if (!timeline) {
-        timeline = createTimeline(event.chatId);
-        timelines.set(event.chatId, timeline);
-      }
-      addEvent(timeline, event, seq++, config.holdPhrases);
+    add: (event) => auditEvent(run, event),
+    get needsReplay() {
+      return run.needsReplay.size > 0;
     },
-    facts() {
-      const states: ChatState[] = [];
-      for (const { state } of timelines.values()) if (state) states.push(state);
-      return reportFacts(states, config);
-    },
+    replay: (event) => replay.add(event),
+    facts: () => reportFacts(auditStates(run, replay.timelines), config),
   };
+}
+
+/** Both passes over an in-memory list (tests, small logs). */
+export function collectFacts(events: Iterable<ChatEvent>, config: TeamConfig): ChatReportFacts[] {
+  const collector = createReportCollector(config);
+  for (const event of events) collector.add(event);
+  if (collector.needsReplay) for (const event of events) collector.replay(event);
+  return collector.facts();
 }
 
 /**
  * The report's facts from chats' final states: `audit` hands over its own (auditStates in
- * src/core/audit.ts, so it keeps no copy of the events), the collector its timelines'.
+ * src/core/audit.ts), the collector its run's.
  */
 export function reportFacts(states: Iterable<ChatState>, config: TeamConfig): ChatReportFacts[] {
   const facts: ChatReportFacts[] = [];

@@ -4,7 +4,7 @@
 // keep flowing while a large log is read; the collected facts are kept while the log's head
 // and the configuration stay the same (for at most `maxAgeMs`), and concurrent requests for
 // the same team share one pass.
-import { FIELD_LIMITS, parseAt } from '../core/index.ts';
+import { type ChatEvent, FIELD_LIMITS, parseAt } from '../core/index.ts';
 import {
   buildReport,
   type ChatReportFacts,
@@ -197,24 +197,31 @@ export class TeamReports {
     return pass;
   }
 
-  /** Reads the log up to its head now, page by page, yielding between pages. */
+  /** Every stored event up to `head`, page by page, yielding to other work between pages. */
+  private async eachEvent(team: string, head: number, each: (event: ChatEvent) => void) {
+    let cursor = 0;
+    while (cursor < head) {
+      const page = await this.hub.log.readAfter(team, cursor, this.pageSize);
+      for (const record of page) {
+        if (record.o > head) return;
+        each(record.e);
+      }
+      const last = page.at(-1);
+      if (!last || page.length < this.pageSize) return;
+      cursor = last.o;
+      await nextTurn();
+    }
+  }
+
+  /** Reads the log up to its head now into each chat's facts. */
   private async readLog(team: string): Promise<Collected> {
     const at = this.hub.now();
     const started = performance.now();
     const [head, config] = await Promise.all([this.hub.head(team), this.hub.currentConfig(team)]);
     const collector = createReportCollector(config.config);
-    let cursor = 0;
-    while (cursor < head) {
-      const page = await this.hub.log.readAfter(team, cursor, this.pageSize);
-      for (const record of page) {
-        if (record.o > head) break;
-        collector.add(record.e);
-      }
-      const last = page.at(-1);
-      if (!last || page.length < this.pageSize) break;
-      cursor = last.o;
-      await nextTurn();
-    }
+    await this.eachEvent(team, head, (event) => collector.add(event));
+    // Chats that got an event out of order: derived again from a second pass.
+    if (collector.needsReplay) await this.eachEvent(team, head, (e) => collector.replay(e));
     const passed = performance.now();
     const facts = collector.facts();
     const collected: Collected = {

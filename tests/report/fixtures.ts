@@ -5,7 +5,7 @@ import {
   type TeamConfig,
   validateEvent,
 } from '../../src/core/index.ts';
-import { createReportCollector } from '../../src/report/collect.ts';
+import { collectFacts } from '../../src/report/collect.ts';
 import type { ChatReportFacts } from '../../src/report/types.ts';
 import type { Sop } from '../../src/search/types.ts';
 import { iso, type Time } from '../support/events.ts';
@@ -27,9 +27,7 @@ export function collect(
   events: readonly ChatEvent[],
   config: TeamConfig = DEFAULT_CONFIG,
 ): ChatReportFacts[] {
-  const collector = createReportCollector(config);
-  for (const event of events) collector.add(event);
-  return collector.facts();
+  return collectFacts(events, config);
 }
 
 export function sop(id: string, fields: Partial<Sop> = {}): Sop {

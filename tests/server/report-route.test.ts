@@ -3,7 +3,7 @@
 // teams isolated, parameters validated by name, the log read again only when it changed,
 // and a per-team budget of passes.
 import { DEFAULT_CONFIG, validateEvent } from '../../src/core/index.ts';
-import { buildReport, createReportCollector, type TeamReport } from '../../src/report/index.ts';
+import { buildReport, collectFacts, type TeamReport } from '../../src/report/index.ts';
 import type { RunningServer } from '../../src/server/index.ts';
 import { at, closed, message, postEvents, serve, started } from './helpers.ts';
 
@@ -32,12 +32,11 @@ const TEAM_EVENTS = [
 
 /** The report the engine makes of these events, as the route should. */
 function expected(events: unknown[], options: Partial<Parameters<typeof buildReport>[1]> = {}) {
-  const collector = createReportCollector(DEFAULT_CONFIG);
-  for (const raw of events) {
+  const valid = events.flatMap((raw) => {
     const v = validateEvent(raw);
-    if (v.kind === 'event') collector.add(v.event);
-  }
-  const report = buildReport(collector.facts(), {
+    return v.kind === 'event' ? [v.event] : [];
+  });
+  const report = buildReport(collectFacts(valid, DEFAULT_CONFIG), {
     period: 'week',
     timeZone: 'UTC',
     now: NOW,
@@ -91,6 +90,22 @@ describe('GET /v1/report', () => {
     );
     expect(res.json.agents.map((f: { agentId: string }) => f.agentId)).toEqual(['ben']);
     expect(res.json.team[0]).toMatchObject({ period: '2026-11', chats: 2 });
+  });
+
+  it('reads a log whose chats arrived out of order as the sorted log (a second pass)', async () => {
+    // The agent's reply stored before the chat's start and the customer's message: the
+    // first-response clock is only right once the chat is derived in `at` order.
+    const late = [
+      agentSays('c-9', 'm2', 1000, 'ana', 'Hi Zoe, on it.'),
+      started('c-9', 900, 'Zoe Park'),
+      message('c-9', 'm1', 901, 'customer', 'Where is my order?'),
+    ];
+    await postEvents(server.url, late, 'acme');
+    const res = await get('');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual(expected([...TEAM_EVENTS, ...late]));
+    const ana = res.json.agents.find((f: { agentId: string }) => f.agentId === 'ana');
+    expect(ana.firstResponses).toBeGreaterThan(0);
   });
 
   it('takes a huge range, and an empty one', async () => {
