@@ -393,21 +393,53 @@ function sampleOf(chats: readonly ChatFigures[], options: ReportOptions): QaPick
  * "Ownership"); a chat no agent wrote in counts for the team rows only. With
  * `options.agent`, every section covers only the chats that agent wrote in.
  */
+type ReportExtra = { library?: SopLibrary | null; unanswered?: UnansweredQuestion[] };
+
 export function buildReport(
   chats: Iterable<ChatReportFacts>,
   options: ReportOptions,
-  extra: { library?: SopLibrary | null; unanswered?: UnansweredQuestion[] } = {},
+  extra: ReportExtra = {},
 ): TeamReport {
+  const measure = measurer(options, extra);
+  const measured: ChatFigures[] = [];
+  for (const facts of chats) measure(facts, measured);
+  return assemble(measured, options, extra);
+}
+
+/**
+ * The same report, measuring the chats a slice at a time and awaiting `turn()` between
+ * slices: `serve` answers other teams while a big log's report is made.
+ */
+export async function buildReportInTurns(
+  chats: readonly ChatReportFacts[],
+  options: ReportOptions,
+  extra: ReportExtra,
+  turn: () => Promise<void>,
+  slice = 2_000,
+): Promise<TeamReport> {
+  const measure = measurer(options, extra);
+  const measured: ChatFigures[] = [];
+  for (let i = 0; i < chats.length; i += 1) {
+    measure(chats[i]!, measured);
+    if ((i + 1) % slice === 0) await turn();
+  }
+  return assemble(measured, options, extra);
+}
+
+/** Each chat's figures, for the chats the options keep. */
+function measurer(options: ReportOptions, extra: ReportExtra) {
   checkTimeZone(options.timeZone);
   const isEscalationSop = escalationSopTest(extra.library);
-  const measured: ChatFigures[] = [];
-  for (const facts of chats) {
+  return (facts: ChatReportFacts, into: ChatFigures[]) => {
     const { start, agents } = facts.state;
-    if (options.since !== undefined && start < options.since) continue;
-    if (options.until !== undefined && start >= options.until) continue;
-    if (options.agent !== undefined && !agents.includes(options.agent)) continue;
-    measured.push(chatFigures(facts, isEscalationSop));
-  }
+    if (options.since !== undefined && start < options.since) return;
+    if (options.until !== undefined && start >= options.until) return;
+    if (options.agent !== undefined && !agents.includes(options.agent)) return;
+    into.push(chatFigures(facts, isEscalationSop));
+  };
+}
+
+function assemble(measured: ChatFigures[], options: ReportOptions, extra: ReportExtra): TeamReport {
   measured.sort(
     (a, b) => a.facts.state.start - b.facts.state.start || byString(a.facts.chatId, b.facts.chatId),
   );

@@ -6,7 +6,7 @@
 // the same team share one pass.
 import { type ChatEvent, FIELD_LIMITS, parseAt } from '../core/index.ts';
 import {
-  buildReport,
+  buildReportInTurns,
   type ChatReportFacts,
   createReportCollector,
   type Period,
@@ -161,7 +161,12 @@ export class TeamReports {
     if (!report) {
       await nextTurn(); // between the pass's last page and the report's own work
       const t = performance.now();
-      report = buildReport(collected.facts, { ...query, now: collected.at });
+      report = await buildReportInTurns(
+        collected.facts,
+        { ...query, now: collected.at },
+        {},
+        nextTurn,
+      );
       buildMs = performance.now() - t;
       if (collected.reports.size >= REPORTS_KEPT) {
         collected.reports.delete(collected.reports.keys().next().value!);

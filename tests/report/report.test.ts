@@ -1,7 +1,7 @@
 // The team report on a small hand-checked transcript: two agents, a transfer, an escalation,
 // a stale SOP and unanswered questions. Every expected number is worked out by hand below.
 import { describe, expect, it } from 'vitest';
-import { buildReport, percentile } from '../../src/report/build.ts';
+import { buildReport, buildReportInTurns, percentile } from '../../src/report/build.ts';
 import type { PeriodFigures, ReportOptions } from '../../src/report/types.ts';
 import type { SopLibrary } from '../../src/search/types.ts';
 import { agent, check, closed, customer, ms, reply, started } from '../support/events.ts';
@@ -223,5 +223,27 @@ describe('the team report on a hand-checked transcript', () => {
 
   it('refuses an unknown time zone, naming the field', () => {
     expect(() => buildReport([], { ...options, timeZone: 'Mars/Base' })).toThrow(/timeZone/);
+  });
+});
+
+describe('the report made a slice at a time (serve)', () => {
+  it('is the same report, and yields between slices', async () => {
+    const extra = {
+      library,
+      unanswered: [{ chatId: 'c3', at: ms(5000), text: 'How do I change my billing address?' }],
+    };
+    const facts = collect(events);
+    let turns = 0;
+    const inTurns = await buildReportInTurns(
+      facts,
+      options,
+      extra,
+      async () => {
+        turns += 1;
+      },
+      1,
+    );
+    expect(inTurns).toEqual(buildReport(facts, options, extra));
+    expect(turns).toBe(facts.length);
   });
 });
