@@ -266,9 +266,11 @@ each line, in the benchmark's own process.
 | server resident memory: after start / peak | ${summary.rssMiB.afterStart} MiB / ${summary.rssMiB.peak} MiB | | |
 
 The route reads the stored log in pages of 2,000 events and yields to the event loop between
-pages, so other teams' webhooks and widgets are served during the pass. What still holds the
-loop is synchronous work over all the chats at once: the collector's facts and
-\`buildReport\` (src/report), which is what the slowest \`/healthz\` answer measures. The
+pages, keeping only each chat's state (as \`audit\` does; a chat with an out-of-order event
+is derived again in a second pass), and it measures the chats 2,000 at a time, yielding between
+slices (\`buildReportInTurns\`), so other teams' webhooks and widgets are served meanwhile.
+What still holds the loop at once is the facts step and the report's final assembly (sorting
+and grouping all the chats), which is what the slowest \`/healthz\` answer measures. The
 pass's facts are kept while the log's head and the team's configuration are unchanged (at most
 30 s), so switching between week and month costs only the report itself. Each answer carries
 a \`Server-Timing\` header with the three parts.`,
