@@ -63,6 +63,10 @@ export function createDesk(): Desk {
   };
   const find = (chatId: string) => state.conversations.find((c) => c.chatId === chatId);
 
+  // The widget's clock events can come before the desk's own feed has shown the chat (two
+  // connections): they wait here, and the chat starts with them.
+  const early = new Map<string, Conversation['clocks']>();
+
   const ensure = (chatId: string, at: number): Conversation => {
     const existing = find(chatId);
     if (existing) return existing;
@@ -74,9 +78,10 @@ export function createDesk(): Desk {
       messages: [],
       closedAt: null,
       unread: 0,
-      clocks: {},
+      clocks: early.get(chatId) ?? {},
       draft: '',
     };
+    early.delete(chatId);
     set({ ...state, conversations: [created, ...state.conversations] });
     return created;
   };
@@ -141,8 +146,11 @@ export function createDesk(): Desk {
       update(chatId, (c) => ({ ...c, draft: text }));
     },
     setClock(chatId, clock, clockState) {
-      if (find(chatId))
+      if (find(chatId)) {
         update(chatId, (c) => ({ ...c, clocks: { ...c.clocks, [clock]: clockState } }));
+      } else if (early.size < 1000) {
+        early.set(chatId, { ...early.get(chatId), [clock]: clockState });
+      }
     },
   };
 }
