@@ -3,16 +3,18 @@
 //   CHUNK=search      dist/chat-playbook.search.js      the search engine, also the search Worker
 //   CHUNK=socket      dist/chat-playbook.socket.js      the socket transport (socket.io-client)
 //   CHUNK=supervisor  dist/chat-playbook.supervisor.js  the supervisor's views (team settings)
-// The supervisor chunk renders inside the bundle's Preact tree, so it takes Preact and signals
-// from the bundle (src/adapters/lazy-supervisor.ts puts them under RUNTIME_KEY) instead of
+//   CHUNK=reply       dist/chat-playbook.reply.js       the reply fill-in form
+// The view chunks render inside the bundle's Preact tree, so they take Preact and signals
+// from the bundle (src/adapters/lazy-view.ts puts them under RUNTIME_KEY) instead of
 // carrying copies: each of those imports resolves to a module that reads the bundle's.
 import { defineConfig, type Plugin } from 'vite';
-import { RUNTIME_MODULES } from './src/adapters/lazy-supervisor.ts';
+import { RUNTIME_MODULES } from './src/adapters/lazy-view.ts';
 
 const chunks = {
   search: 'src/search-entry.ts',
   socket: 'src/socket-entry.ts',
   supervisor: 'src/supervisor-entry.ts',
+  reply: 'src/reply-entry.ts',
 } as const;
 const name = (process.env.CHUNK ?? '') as keyof typeof chunks;
 if (!(name in chunks)) throw new Error(`CHUNK must be one of: ${Object.keys(chunks).join(', ')}`);
@@ -39,7 +41,7 @@ function bundleRuntime(): Plugin {
 
 export default defineConfig({
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  plugins: name === 'supervisor' ? [bundleRuntime()] : [],
+  plugins: name === 'supervisor' || name === 'reply' ? [bundleRuntime()] : [],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',

@@ -25,6 +25,7 @@ const WIDGET_FILES = [
   'chat-playbook.search.js',
   'chat-playbook.socket.js',
   'chat-playbook.supervisor.js',
+  'chat-playbook.reply.js',
 ];
 
 /** The queue stub of shared/spec/embed.md, as a file (no inline script under the CSP). */

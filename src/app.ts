@@ -216,7 +216,13 @@ export function createWidget(
   const container = (host.ownerDocument ?? document).createElement('div');
   container.setAttribute('data-cp-root', '');
   root.appendChild(container);
-  render(createElement(App, { store: mounted, supervisor: a.supervisorView }), container);
+  render(
+    createElement(App, {
+      store: mounted,
+      views: { supervisor: a.supervisorView, replyForm: a.replyForm, sopDetail: a.sopDetail },
+    }),
+    container,
+  );
   root.addEventListener('keydown', onWidgetKeyDown);
   const stopHostSlash = opts.searchShortcut ? listenForHostSlash(host, root) : noop;
   teardown = () => {

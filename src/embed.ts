@@ -4,10 +4,19 @@
 // console warning). This module exports nothing, so the IIFE bundle defines no global of its
 // own and cannot clobber the queue before it is drained.
 
-import { chunkUrl, SEARCH_CHUNK, SOCKET_CHUNK, SUPERVISOR_CHUNK } from './adapters/chunks.ts';
+import {
+  chunkUrl,
+  REPLY_CHUNK,
+  REPLY_KEY,
+  SEARCH_CHUNK,
+  SOCKET_CHUNK,
+  SOP_DETAIL_KEY,
+  SUPERVISOR_CHUNK,
+  SUPERVISOR_KEY,
+} from './adapters/chunks.ts';
 import { lazyFileSearch, lazySearch } from './adapters/lazy-search.ts';
 import { lazySocketTransport } from './adapters/lazy-socket.ts';
-import { lazySupervisor } from './adapters/lazy-supervisor.ts';
+import { lazyView } from './adapters/lazy-view.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
 import { isObject } from './core/guards.ts';
 
@@ -57,6 +66,7 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
   const searchChunk = chunkUrl(SEARCH_CHUNK, win.document, bundleScript);
   const socketChunk = chunkUrl(SOCKET_CHUNK, win.document, bundleScript);
   const supervisorChunk = chunkUrl(SUPERVISOR_CHUNK, win.document, bundleScript);
+  const replyChunk = chunkUrl(REPLY_CHUNK, win.document, bundleScript);
   const handlers = new Map<EventName, Set<Handler>>(EVENT_NAMES.map((name) => [name, new Set()]));
   let mount: Mount = { kind: 'idle', held: [] };
 
@@ -192,7 +202,9 @@ function install(win: Window & { ChatPlaybook?: CommandFunction }): void {
         createSource: lazySearch(searchChunk, win.document, (message) => warn(message)),
         createSourceFromFile: lazyFileSearch(searchChunk, win.document),
         socket: lazySocketTransport(socketChunk, win.document, (message) => warn(message)),
-        supervisorView: lazySupervisor(supervisorChunk, win.document),
+        supervisorView: lazyView(supervisorChunk, SUPERVISOR_KEY, win.document),
+        replyForm: lazyView(replyChunk, REPLY_KEY, win.document),
+        sopDetail: lazyView(replyChunk, SOP_DETAIL_KEY, win.document),
       });
     } catch (err) {
       fail({ command: 'init', message: err instanceof Error ? err.message : String(err) });

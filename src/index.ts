@@ -9,6 +9,8 @@
 import { playbookSearch } from './adapters/search.ts';
 import { createSocketTransport } from './adapters/socket-transport.ts';
 import { createWidget, type WidgetHandle } from './app.ts';
+import { ReplyFormView } from './ui/ReplyForm.tsx';
+import { SopDetailView } from './ui/SopDetail.tsx';
 import { SupervisorView } from './ui/supervisor.tsx';
 
 export type {
@@ -44,6 +46,8 @@ export function mount(
         createSource: playbookSearch,
         socket: createSocketTransport,
         supervisorView: () => SupervisorView,
+        replyForm: () => ReplyFormView,
+        sopDetail: () => SopDetailView,
         ...adapters,
       })
     : missingElement(element);

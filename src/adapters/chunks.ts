@@ -1,50 +1,64 @@
 // Parts of the widget that ship as files of their own beside the script-tag bundle and load
 // on first use: the search engine (MiniSearch inside, also the search Worker's script), the
-// socket transport (socket.io-client inside) and the supervisor's views (team settings).
-// Agents pay for them only when they use them, and the bundle itself stays within its size budget. A chunk is a classic script that puts what
-// it offers under a registered symbol, so `script-src 'self'` allows it and no global name
+// socket transport (socket.io-client inside), the supervisor's views (team settings and report)
+// and the reply fill-in form. Agents pay for them only when they use them, and the bundle
+// itself stays within its size budget. A chunk is a classic script that puts what it offers
+// under a registered symbol, so `script-src 'self'` allows it and no global name
 // can clash with the host page's.
 
 export const SEARCH_CHUNK = 'chat-playbook.search.js';
 export const SOCKET_CHUNK = 'chat-playbook.socket.js';
 export const SUPERVISOR_CHUNK = 'chat-playbook.supervisor.js';
+export const REPLY_CHUNK = 'chat-playbook.reply.js';
 export const SEARCH_KEY = Symbol.for('chat-playbook.search');
 export const SOCKET_KEY = Symbol.for('chat-playbook.socket-transport');
 export const SUPERVISOR_KEY = Symbol.for('chat-playbook.supervisor');
+export const REPLY_KEY = Symbol.for('chat-playbook.reply-form');
+export const SOP_DETAIL_KEY = Symbol.for('chat-playbook.sop-detail');
 /**
- * Where the bundle puts its Preact and signals for the supervisor chunk, which is built
+ * Where the bundle puts its Preact and signals for the view chunks, which are built
  * against them (vite.chunk.config.ts) instead of carrying copies: one Preact renders the
- * whole widget, and the chunk's components subscribe to the store's signals.
+ * whole widget, and the chunks' components subscribe to the store's signals.
  */
 export const RUNTIME_KEY = Symbol.for('chat-playbook.runtime');
-const CHUNKS = [SEARCH_CHUNK, SOCKET_CHUNK, SUPERVISOR_CHUNK];
+const CHUNKS = [SEARCH_CHUNK, SOCKET_CHUNK, SUPERVISOR_CHUNK, REPLY_CHUNK];
 
 type Registry = Record<symbol, unknown>;
 
-const loading = new Map<string, Promise<unknown>>();
+const loading = new Map<string, Promise<void>>();
 
-/** Loads the chunk at `url` once and resolves to what it registered under `key`. */
+/**
+ * Loads the chunk at `url` once and resolves to what it registered under `key` (a chunk may
+ * register several things, each asked for by its own key).
+ */
 export function loadChunk<T>(url: string, key: symbol, doc: Document): Promise<T> {
   const registry = globalThis as unknown as Registry;
   if (registry[key] !== undefined) return Promise.resolve(registry[key] as T);
   let pending = loading.get(url);
   if (!pending) {
-    pending = new Promise<unknown>((resolve, reject) => {
+    pending = new Promise<void>((resolve, reject) => {
       const script = doc.createElement('script');
       script.src = trustedScriptUrl(url);
       script.async = true;
+      // Once run, the element has done its job: the page keeps no trace of the widget.
       script.onload = () => {
-        if (registry[key] !== undefined) resolve(registry[key]);
-        else reject(new Error(`${url} did not register ${key.description}`));
+        script.remove();
+        resolve();
       };
-      script.onerror = () => reject(new Error(`could not load ${url}`));
+      script.onerror = () => {
+        script.remove();
+        reject(new Error(`could not load ${url}`));
+      };
       doc.head.appendChild(script);
     });
     // A failed load may be retried by the next widget (e.g. after a network blip).
     pending.catch(() => loading.delete(url));
     loading.set(url, pending);
   }
-  return pending as Promise<T>;
+  return pending.then(() => {
+    if (registry[key] === undefined) throw new Error(`${url} did not register ${key.description}`);
+    return registry[key] as T;
+  });
 }
 
 /** The widget's Trusted Types policy: the host allows it with `trusted-types chat-playbook`. */

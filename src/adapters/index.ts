@@ -1,6 +1,6 @@
 // Everything the widget needs from the outside world, injectable as a whole or in part.
 
-import type { SupervisorViewLoader } from '../ui/supervisor-slot.tsx';
+import type { ViewLoader } from '../ui/lazy-view.tsx';
 import { browserClipboard, type Clipboard } from './clipboard.ts';
 import { browserClock, type Clock } from './clock.ts';
 import { browserFetch, type Fetcher } from './fetch.ts';
@@ -30,7 +30,11 @@ export interface WidgetAdapters {
    * The supervisor's views (team settings): the component itself, or a promise of it where
    * they ship apart (the script-tag bundle's chunk); null when this build has none.
    */
-  supervisorView: SupervisorViewLoader | null;
+  supervisorView: ViewLoader | null;
+  /** The reply fill-in form, at once or from its chunk; null when this build has none. */
+  replyForm: ViewLoader | null;
+  /** An SOP opened in full, at once or from its chunk (the reply chunk). */
+  sopDetail: ViewLoader | null;
   /** What the widget keeps between page loads (the agent's SOP picks). */
   storage: KeyValueStore;
   /** Where errors are logged besides the 'error' event. */
@@ -55,6 +59,8 @@ export function defaultAdapters(overrides: Partial<WidgetAdapters> = {}): Widget
     createSourceFromFile: overrides.createSourceFromFile ?? null,
     socket: overrides.socket ?? null,
     supervisorView: overrides.supervisorView ?? null,
+    replyForm: overrides.replyForm ?? null,
+    sopDetail: overrides.sopDetail ?? null,
     storage: overrides.storage ?? browserStorage(),
     warn: overrides.warn ?? ((message) => console.warn(`[chat-playbook] ${message}`)),
   };

@@ -136,6 +136,7 @@ const BUNDLES = [
   'chat-playbook.iife.js',
   'chat-playbook.socket.js',
   'chat-playbook.supervisor.js',
+  'chat-playbook.reply.js',
   'demo/index.html',
   'demo/demo/live.html',
 ];

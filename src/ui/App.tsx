@@ -1,8 +1,8 @@
 import type { Store } from '../models/store.ts';
 import { ChatList } from './ChatList.tsx';
-import { StoreContext, useStore } from './context.ts';
+import { StoreContext, useStore, ViewsContext } from './context.ts';
 import { FocusedChat } from './FocusedChat.tsx';
-import { SupervisorSlot, type SupervisorViewLoader } from './supervisor-slot.tsx';
+import { SupervisorSlot, type Views } from './lazy-view.tsx';
 
 function LiveRegions() {
   const { attention } = useStore();
@@ -93,28 +93,24 @@ function NoticeBar() {
   );
 }
 
-export function App({
-  store,
-  supervisor,
-}: {
-  store: Store;
-  supervisor: SupervisorViewLoader | null;
-}) {
+export function App({ store, views }: { store: Store; views: Views }) {
   // `view: 'settings'`: the full-width team settings page (Settings.tsx), no chats.
   const page = store.options.view === 'settings';
   return (
     <StoreContext.Provider value={store}>
-      <div class="cp" data-cp-widget>
-        <Header />
-        <LiveRegions />
-        <NoticeBar />
-        <SupervisorSlot load={supervisor} />
-        {!page && <FocusedChat />}
-        {!page && <ChatList />}
-        {page && !store.role.supervisor.value && (
-          <p class="cp-muted">Team settings are for supervisors.</p>
-        )}
-      </div>
+      <ViewsContext.Provider value={views}>
+        <div class="cp" data-cp-widget>
+          <Header />
+          <LiveRegions />
+          <NoticeBar />
+          <SupervisorSlot />
+          {!page && <FocusedChat />}
+          {!page && <ChatList />}
+          {page && !store.role.supervisor.value && (
+            <p class="cp-muted">Team settings are for supervisors.</p>
+          )}
+        </div>
+      </ViewsContext.Provider>
     </StoreContext.Provider>
   );
 }

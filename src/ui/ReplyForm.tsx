@@ -1,8 +1,10 @@
 // The fill-in form of a chosen reply: its fields, each value found for it with its source
-// (the host, or the customer's message), a preview with the blanks marked, insert.
+// (the host, or the customer's message), a preview with the blanks marked, insert. It ships
+// in a chunk of its own (src/reply-entry.ts), loaded the first time an agent fills a reply.
 import { blankOf, type FoundValue, fieldSpec, labelOf } from '../models/fill.ts';
+import type { Store } from '../models/store.ts';
 import { parseTemplate, placeholderNames } from '../search/placeholders.ts';
-import { useStore } from './context.ts';
+import { StoreContext, useStore } from './context.ts';
 import { fieldLabel, focusOnMount, timeOfDay } from './format.ts';
 
 function sourceText({ source }: FoundValue): string {
@@ -115,5 +117,14 @@ export function ReplyForm() {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The form as its chunk ships it: under its own store provider (the chunk's context copy). */
+export function ReplyFormView({ store }: { store: Store }) {
+  return (
+    <StoreContext.Provider value={store}>
+      <ReplyForm />
+    </StoreContext.Provider>
   );
 }

@@ -1,11 +1,10 @@
-import { useRef } from 'preact/hooks';
+import { useContext, useRef } from 'preact/hooks';
 import { optionKey, type Suggestion, shownReplies } from '../models/suggestions.ts';
 import { reviewStatus } from '../search/review.ts';
 import type { Sop, SopReply } from '../search/types.ts';
-import { useStore } from './context.ts';
-import { focusOnMount } from './format.ts';
+import { useStore, ViewsContext } from './context.ts';
+import { LazyView } from './lazy-view.tsx';
 import { Markdown } from './markdown.tsx';
-import { ReplyForm } from './ReplyForm.tsx';
 import { forgetOrigin, returnFocus } from './shortcuts.ts';
 
 /** Matched steps shown under a suggestion before it is opened. */
@@ -22,7 +21,7 @@ function useOption() {
   });
 }
 
-function Review({ sop }: { sop: Sop }) {
+export function Review({ sop }: { sop: Sop }) {
   const { stale, dueOn, monthsSinceReview: months } = reviewStatus(sop, useStore().hour.value);
   return (
     <p class="cp-muted">
@@ -43,7 +42,11 @@ function Review({ sop }: { sop: Sop }) {
 }
 
 /** An SOP's "Insert" buttons; under a suggestion they are options with `data-cp-reply`. */
-function Replies(props: { sop: Sop; replies: SopReply[]; option?: ReturnType<typeof useOption> }) {
+export function Replies(props: {
+  sop: Sop;
+  replies: SopReply[];
+  option?: ReturnType<typeof useOption>;
+}) {
   const { sop, option } = props;
   const store = useStore();
   return (
@@ -177,46 +180,6 @@ function SuggestionItem({ hit }: { hit: Suggestion }) {
   );
 }
 
-function SopDetail({ sop, marks }: { sop: Sop; marks: ReadonlySet<string> }) {
-  const store = useStore();
-  const { escalation } = sop;
-  return (
-    <section class="cp-detail" data-cp-sop={sop.id} aria-labelledby="cp-detail-h">
-      <h3 id="cp-detail-h" tabIndex={-1} ref={focusOnMount}>
-        {sop.title} <span class="cp-muted">{sop.id}</span>
-      </h3>
-      <Review sop={sop} />
-      {sop.purpose && (
-        <p>
-          <Markdown text={sop.purpose} marks={marks} />
-        </p>
-      )}
-      <ol aria-label="Steps">
-        {sop.steps.map((step) => {
-          const about = [step.role, step.within && `within ${step.within}`].filter(Boolean);
-          return (
-            <li key={step.id}>
-              <Markdown text={step.text} marks={marks} />
-              {about.length > 0 && <span class="cp-muted"> ({about.join(', ')})</span>}
-            </li>
-          );
-        })}
-      </ol>
-      {escalation && (
-        <p>
-          <strong>Escalate</strong>
-          {escalation.to && ` to ${escalation.to}`}
-          {escalation.triggers.length > 0 && ` when: ${escalation.triggers.join('; ')}`}
-        </p>
-      )}
-      {sop.replies.length > 0 && <Replies sop={sop} replies={sop.replies} />}
-      <button type="button" onClick={() => store.suggestions.open(null)}>
-        Close {sop.id}
-      </button>
-    </section>
-  );
-}
-
 const LIBRARY_TEXT = { loading: 'Loading the SOP library…', none: 'No SOP library configured.' };
 
 export function SuggestionsPanel() {
@@ -227,6 +190,7 @@ export function SuggestionsPanel() {
   const hits = s.hits.value;
   const openedId = s.opened.value;
   const opened = openedId && store.library.find(openedId);
+  const views = useContext(ViewsContext);
   const hasQuery =
     s.typed.value.trim() !== '' || (store.focused.value?.conversation.value.length ?? 0) > 0;
   return (
@@ -242,14 +206,8 @@ export function SuggestionsPanel() {
         </p>
       )}
       <SearchBox />
-      <ReplyForm />
-      {opened && (
-        <SopDetail
-          key={opened.id}
-          sop={opened}
-          marks={new Set(hits.find((h) => h.sop.id === openedId)?.marks)}
-        />
-      )}
+      {store.commands.draft.value && <LazyView load={views.replyForm} what="reply form" />}
+      {opened && <LazyView key={opened.id} load={views.sopDetail} what="SOP" />}
       {state === 'ready' && hits.length === 0 && hasQuery && !s.pending.value && (
         <p class="cp-muted">No matching SOPs.</p>
       )}

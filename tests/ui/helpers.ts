@@ -5,6 +5,8 @@ import { act } from '@testing-library/preact';
 import { vi } from 'vitest';
 import { memoryStorage } from '../../src/adapters/storage.ts';
 import { createWidget, type WidgetAdapters } from '../../src/app.ts';
+import { ReplyFormView } from '../../src/ui/ReplyForm.tsx';
+import { SopDetailView } from '../../src/ui/SopDetail.tsx';
 import { SupervisorView } from '../../src/ui/supervisor.tsx';
 import { fakeNotifier, type fakeSource, fakeSourceFactory, T0 } from '../models/fakes.ts';
 
@@ -50,6 +52,8 @@ export async function mount(
       // Each mount its own store: picks never leak from one test into the next.
       storage: memoryStorage(),
       supervisorView: () => SupervisorView,
+      replyForm: () => ReplyFormView,
+      sopDetail: () => SopDetailView,
       createSource: fakeSourceFactory(sources),
       ...adapters,
     },
