@@ -70,6 +70,13 @@ describeBrowser('demo helpdesk', { timeout: 90_000 }, () => {
         .locator('[data-cp-reply]')
         .first()
         .click();
+      // The fill-in form ships in the reply chunk, loaded on first use: wait for it (or for a
+      // reply without blanks to land) before counting its fields.
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('#composer') as HTMLTextAreaElement).value.length > 0 ||
+          document.querySelector('#playbook')?.shadowRoot?.querySelector('[data-cp-field]'),
+      );
       const fields = widget.locator('[data-cp-field]');
       const count = await fields.count();
       for (let i = 0; i < count; i += 1) await fields.nth(i).fill('lukas@example.com');

@@ -219,6 +219,8 @@ async function choosePlainReply(page: Page): Promise<void> {
   const widget = page.locator('#playbook');
   await widget.locator('[data-cp-suggestion]').first().locator('[data-cp-reply]').first().click();
   await page.waitForTimeout(150);
+  // The fill-in form ships in the reply chunk, loaded on first use.
+  await widget.getByText('Loading the reply form').waitFor({ state: 'detached' });
   const fields = widget.locator(
     '[data-cp-field] input, [data-cp-fill] input, form input[type="text"]',
   );
