@@ -51,24 +51,25 @@ const SOPS_CHARTED = 15;
 
 /** Draws each chart of the report; charts with no data come back with `svg: null`. */
 export async function renderCharts(report: TeamReport, config: TeamConfig): Promise<Chart[]> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const draw = async (spec: TopLevelSpec | null): Promise<string | null> => {
-    if (spec === null) return null;
-    const compiled = vegaLite.compile({ ...spec, config: THEME } as TopLevelSpec).spec;
-    const view: View = new vega.View(vega.parse(compiled), { renderer: 'none' });
-    try {
-      return await view.toSVG();
-    } finally {
-      view.finalize();
-    }
-  };
   const charts = chartSpecs(report, config);
   return Promise.all(
     charts.map(async ({ spec, ...chart }) => ({
       ...chart,
-      svg: await draw(spec && ({ ...spec, description: chart.description } as TopLevelSpec)),
+      svg: spec && (await renderSvg({ ...spec, description: chart.description } as TopLevelSpec)),
     })),
   );
+}
+
+/** One Vega-Lite spec drawn headless as static SVG in the report's theme (also the benches'). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile({ ...spec, config: THEME } as TopLevelSpec).spec;
+  const view: View = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
 type ChartSpec = Omit<Chart, 'svg'> & { spec: TopLevelSpec | null };
