@@ -44,6 +44,11 @@ export interface ServerOptions {
   /** Largest accepted body (HTTP) or socket message (default 1 MiB). */
   maxBodyBytes?: number;
   /**
+   * Bytes a widget socket may have waiting to be sent (a reader that stopped reading) before
+   * it is disconnected to resume later from its offset (default 4 MiB).
+   */
+  maxPendingBytes?: number;
+  /**
    * Request budget (default 100/s with bursts of 200) per team for signed webhooks, and the
    * same per source address for requests whose signature fails; false disables both.
    */
@@ -202,6 +207,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       secret: options.secret,
       connectorLimiter,
       tokenLifetimes: { ...DEFAULT_TOKEN_LIFETIMES, ...options.tokenLifetimes },
+      ...(options.maxPendingBytes === undefined
+        ? {}
+        : { maxPendingBytes: options.maxPendingBytes }),
       warn,
     });
 

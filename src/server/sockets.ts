@@ -31,7 +31,32 @@ export interface SocketOptions {
   connectorLimiter: RateLimiter | null;
   /** The longest lifetime a token may have (a century-long token is refused). */
   tokenLifetimes: TokenLifetimes;
+  /** Bytes a widget socket may have waiting to be written before it is cut (default 4 MiB). */
+  maxPendingBytes?: number;
   warn: (message: string) => void;
+}
+
+export const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
+/** How often widget sockets are checked for output piling up. */
+const PENDING_CHECK_MS = 1000;
+
+/**
+ * What a socket has been handed and not yet written to the network: Engine.IO's queue (it
+ * waits for the previous write to flush) plus the WebSocket's own buffer. A reader that does
+ * not read makes these grow with every broadcast.
+ */
+function pendingBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: { data?: unknown }[];
+    transport?: { socket?: { bufferedAmount?: number } };
+  };
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer ?? []) {
+    const data = packet.data;
+    if (typeof data === 'string') bytes += data.length;
+    else if (data instanceof Uint8Array) bytes += data.byteLength;
+  }
+  return bytes;
 }
 
 export function roomOf(team: string): string {
@@ -358,7 +383,25 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
 
   attachConnectors(connectors, hub, options);
 
+  // Back-pressure: a widget that stops reading (a frozen tab, a dead link the kernel has not
+  // noticed) would hold every broadcast in memory. Past the limit it is cut; its client
+  // reconnects and resumes from its offset, so it loses nothing and the server keeps no pile.
+  const maxPending = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+  const checkPending = setInterval(() => {
+    for (const socket of widgets.sockets.values()) {
+      const pending = pendingBytes(socket);
+      if (pending <= maxPending) continue;
+      const claims = socket.data.claims as TokenClaims | undefined;
+      options.warn(
+        `widget ${claims?.sub ?? socket.id} (team ${claims?.team ?? '?'}): ${pending} bytes unsent, over ${maxPending}: disconnected (it resumes from its offset)`,
+      );
+      socket.disconnect(true);
+    }
+  }, PENDING_CHECK_MS);
+  checkPending.unref();
+
   return () => {
+    clearInterval(checkPending);
     unlisten();
   };
 }

@@ -389,6 +389,8 @@ export async function startRedis(): Promise<RedisServer> {
 export interface RawSocket {
   /** Emits `event` with its arguments given as JSON text (`[arg1, arg2]`), awaiting the ack. */
   emit(event: string, argsJson: string, namespace?: string): Promise<unknown[]>;
+  /** Stops reading from the network (a frozen tab): what the server sends piles up. */
+  pause(): void;
   close(): void;
 }
 
@@ -430,7 +432,8 @@ export async function rawSocket(
         });
       });
     },
-    close: () => ws.close(),
+    pause: () => (ws as unknown as { _socket: { pause(): void } })._socket.pause(),
+    close: () => ws.terminate(),
   };
 }
 
