@@ -32,18 +32,22 @@ export function freePort() {
   });
 }
 
-/** Resident memory (MiB) and CPU time used so far (s) of a process; NaN once it is gone. */
+/**
+ * Resident memory now and at its peak (MiB), and CPU time used so far (s), of a process;
+ * NaN once it is gone.
+ */
 export function processStats(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+    const peakRssMiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
     // Fields after the command name (which may hold spaces): utime is the 14th, stime the 15th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    return { rssMiB, cpuSeconds };
+    return { rssMiB, peakRssMiB, cpuSeconds };
   } catch {
-    return { rssMiB: Number.NaN, cpuSeconds: Number.NaN };
+    return { rssMiB: Number.NaN, peakRssMiB: Number.NaN, cpuSeconds: Number.NaN };
   }
 }
 
@@ -51,7 +55,10 @@ export function processStats(pid) {
 function waitForOutput(child, pattern, what, ms = 15_000) {
   return new Promise((resolveMatch, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), ms);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not start in ${ms / 1000} s:\n${out}`));
+    }, ms);
     const onData = (d) => {
       out += d;
       const m = pattern.exec(out);
@@ -118,6 +125,7 @@ export async function spawnServe({ args = [], env = {}, built = false } = {}) {
   const entry = built
     ? [join(ROOT, 'dist/cli.js')]
     : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+  // A --port or --host in `args` comes later and wins.
   const child = spawn(
     process.execPath,
     [...entry, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args],
@@ -127,11 +135,11 @@ export async function spawnServe({ args = [], env = {}, built = false } = {}) {
   child.stderr.on('data', (d) => {
     stderr = (stderr + d).slice(-20_000);
   });
-  const [, url] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 'serve');
+  const [, url] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 'serve', 30_000);
   child.stdout.resume();
   return {
     url,
-    port,
+    port: Number(new URL(url).port),
     pid: child.pid,
     child,
     stderr: () => stderr,

@@ -8,7 +8,6 @@
 // `## Team report` section of docs/performance.md.
 //
 //   node bench/report.mjs [--events 1000000] [--runs 3] [--no-doc]
-import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +15,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
+import { spawnServe } from './fleet.mjs';
 import { writeSection } from './perf-doc.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const _root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
@@ -106,56 +106,16 @@ const baseline = Math.min(...Array.from({ length: RUNS }, baselineMs));
 
 // --- the server --------------------------------------------------------------
 const startedAt = performance.now();
-const server = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    join(root, 'src/cli/main.ts'),
-    'serve',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--rate',
-    '0',
-    '--retention',
-    '30d',
-    '--data',
-    dataDir,
-  ],
-  {
-    cwd: root,
-    env: { ...process.env, PLAYBOOK_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-let serverErr = '';
-server.stderr.on('data', (d) => {
-  serverErr += d;
+const server = await spawnServe({
+  args: ['--rate', '0', '--retention', '30d', '--data', dataDir],
+  env: { PLAYBOOK_SECRET: SECRET },
 });
 process.on('exit', () => {
-  if (server.exitCode === null) server.kill('SIGKILL');
+  if (server.child.exitCode === null) server.child.kill('SIGKILL');
 });
-const url = await new Promise((resolveUrl, reject) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolveUrl(m[1]);
-  });
-  server.once('exit', (code) => reject(new Error(`serve exited (${code}): ${serverErr}`)));
-});
+const { url } = server;
 const startupMs = performance.now() - startedAt;
-
-function peakRssMiB() {
-  try {
-    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
+const peakRssMiB = () => server.stats().peakRssMiB;
 const rssBefore = peakRssMiB();
 
 const token = signToken(SECRET, { team: TEAM, role: 'supervisor', sub: 'bench' });
@@ -226,7 +186,7 @@ for (let i = 0; i < RUNS; i++) {
 const kept = [];
 for (const period of ['month', 'day', 'week']) kept.push((await report(`?period=${period}`)).ms);
 const peakRss = peakRssMiB();
-server.kill('SIGTERM');
+await server.kill('SIGTERM');
 
 const chats = last.report.team.reduce((n, p) => n + p.chats, 0);
 const best = Math.min(...cold);

@@ -1,12 +1,13 @@
 // Shared helpers of the realtime tests: real servers on 127.0.0.1 with random ports, signed
 // requests, socket.io widgets that apply batches like the transport does and feed the
 // engine (to count duplicates the engine drops), child-process servers and redis-server.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { hasCommand, spawnServe as spawnFleetServe } from '../../bench/fleet.mjs';
 import { OffsetSequencer } from '../../src/adapters/socket-transport.ts';
 import {
   addEvent,
@@ -262,125 +263,23 @@ export interface ChildServer {
 }
 
 /** `chat-playbook serve` in a child process (through tsx); resolves on its ready line. */
-export function spawnServe(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PLAYBOOK_SECRET: SECRET, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve did not start in 30 s:\n${err}`));
-    }, 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({
-          url: m[1]!,
-          child,
-          stderr: () => err,
-          async kill(signal = 'SIGKILL') {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            await exited;
-          },
-        });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${err}`));
-    });
-  });
+export async function spawnServe(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
+  const server = await spawnFleetServe({ args, env: { PLAYBOOK_SECRET: SECRET, ...env } });
+  return { ...server, kill: (signal = 'SIGKILL') => server.kill(signal) };
 }
 
 // ---------------------------------------------------------------------------
 // redis-server
 
 export function hasRedis(): boolean {
-  try {
-    execFileSync('which', ['redis-server'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return hasCommand('redis-server');
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolvePromise(port));
-    });
-  });
-}
-
-export interface RedisServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-export async function startRedis(): Promise<RedisServer> {
-  const dir = await tempDir('playbook-redis-');
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start:\n${out}`)),
-      10_000,
-    );
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/Ready to accept connections/i.test(out)) {
-        clearTimeout(timer);
-        resolvePromise();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${out}`));
-    });
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-      await removeDir(dir);
-    },
-  };
-}
+// The bench's fleet processes, started the same way in tests (bench/fleet.mjs).
+export { freePort, type Redis as RedisServer, startRedis } from '../../bench/fleet.mjs';
 
 // ---------------------------------------------------------------------------
 // A raw socket.io client (Engine.IO v4 over WebSocket), for payloads that a real client
