@@ -12,6 +12,24 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+// Whatever is still running or on disk when this process exits (a thrown error, a hard time
+// limit; the benches turn Ctrl-C into an exit) goes with it: no redis-server or serve left behind.
+const leftovers = { children: new Set(), dirs: new Set() };
+process.once('exit', () => {
+  for (const child of leftovers.children) child.kill('SIGKILL');
+  for (const dir of leftovers.dirs) rmSync(dir, { recursive: true, force: true });
+});
+function track(child, dir) {
+  leftovers.children.add(child);
+  child.once('exit', () => leftovers.children.delete(child));
+  if (dir) leftovers.dirs.add(dir);
+  return child;
+}
+function forget(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  leftovers.dirs.delete(dir);
+}
+
 export function hasCommand(name) {
   try {
     execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
@@ -88,10 +106,13 @@ function exitOf(child) {
 export async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), 'playbook-redis-'));
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = track(
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+    dir,
   );
   await waitForOutput(child, /Ready to accept connections/i, 'redis-server', 10_000);
   return {
@@ -111,7 +132,7 @@ export async function startRedis() {
     async stop() {
       child.kill('SIGKILL');
       await exitOf(child);
-      rmSync(dir, { recursive: true, force: true });
+      forget(dir);
     },
   };
 }
@@ -126,10 +147,16 @@ export async function spawnServe({ args = [], env = {}, built = false } = {}) {
     ? [join(ROOT, 'dist/cli.js')]
     : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
   // A --port or --host in `args` comes later and wins.
-  const child = spawn(
-    process.execPath,
-    [...entry, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = track(
+    spawn(
+      process.execPath,
+      [...entry, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
   );
   let stderr = '';
   child.stderr.on('data', (d) => {
@@ -183,7 +210,10 @@ export async function startFront(backends) {
   ].join('\n');
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
-  const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(
+    spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    dir,
+  );
   let out = '';
   child.stdout.on('data', (d) => {
     out += d;
@@ -211,7 +241,7 @@ export async function startFront(backends) {
     async stop() {
       child.kill('SIGKILL');
       await exitOf(child);
-      rmSync(dir, { recursive: true, force: true });
+      forget(dir);
     },
   };
 }

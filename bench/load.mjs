@@ -69,6 +69,8 @@ const { addEvent, createTimeline } = await tsImport('../src/core/index.ts', impo
 const { signToken } = await tsImport('../src/server/auth.ts', import.meta.url);
 
 const SECRET = randomBytes(32).toString('hex');
+// Ctrl-C exits normally, so bench/fleet.mjs stops the processes it started.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 const hardStop = setTimeout(
   () => {
     console.error('load: hard time limit reached, aborting');
