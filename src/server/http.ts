@@ -19,6 +19,8 @@ export interface HttpOptions {
   /** The helpdesks' own webhooks at /v1/connectors/<host>/<team>. */
   connectors: ConnectorRoute;
   isReady: () => boolean;
+  /** This process's own figures, for the secret holder's `GET /v1/health` (what to watch). */
+  processStats?: () => Record<string, number>;
   warn: (message: string) => void;
 }
 
@@ -187,7 +189,8 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
 
   /**
    * `GET /v1/health`: readiness for anyone; with `Authorization: Bearer <the shared secret>`
-   * every connector's counters, with a supervisor's token those of their team.
+   * this process's figures and every connector's counters, with a supervisor's token the
+   * counters of their team.
    */
   function health(req: IncomingMessage, res: ServerResponse) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -198,7 +201,11 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
     const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (auth === undefined) return send(res, ready ? 200 : 503, base);
     if (isSecret(options.secret, auth)) {
-      return send(res, ready ? 200 : 503, { ...base, connectors: options.connectors.report() });
+      return send(res, ready ? 200 : 503, {
+        ...base,
+        ...(options.processStats ? { process: options.processStats() } : {}),
+        connectors: options.connectors.report(),
+      });
     }
     const v = verifyToken(options.secret, auth, hub.now());
     if (!v.ok || v.claims.role !== 'supervisor') {

@@ -3,6 +3,7 @@
 // the tests and the demo call; it resolves once the server accepts connections.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import {
@@ -153,6 +154,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let httpServer: HttpServer | null = null;
   let io: Server | null = null;
   let timer: NodeJS.Timeout | null = null;
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   try {
     await hub.compact().then(
       (report) => {
@@ -164,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
     await hub.open();
 
+    loopDelay.enable();
     const rate =
       options.rateLimit === undefined ? { perSecond: 100, burst: 200 } : options.rateLimit;
     const limiter = rate ? new RateLimiter(rate, now) : null;
@@ -186,6 +189,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         refusedLimiter,
         connectors,
         isReady: () => ready,
+        processStats: () => {
+          const stats = {
+            pid: process.pid,
+            widgets: io?.of('/').sockets.size ?? 0,
+            ...hub.stats(),
+            rssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20),
+            // Since the previous reading: how long callbacks waited for the event loop.
+            eventLoopDelayP99Ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
+            uptimeS: Math.round(process.uptime()),
+          };
+          loopDelay.reset();
+          return stats;
+        },
         warn,
       }),
     );
@@ -249,6 +265,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         closing ??= (async () => {
           ready = false;
           if (timer) clearInterval(timer);
+          loopDelay.disable();
           detach();
           // Widgets are disconnected at once; webhook requests still being stored get a few
           // seconds to be answered before their connections are cut.
@@ -268,6 +285,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
   } catch (err) {
     if (timer) clearInterval(timer);
+    loopDelay.disable();
     io?.close();
     httpServer?.close();
     await log.close().catch(() => {});

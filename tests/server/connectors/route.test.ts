@@ -150,7 +150,17 @@ describe.each(HOSTS)('%s webhooks on serve', (host) => {
     const health = await fetch(`${server.url}/v1/health`, {
       headers: { Authorization: `Bearer ${SECRET}` },
     });
-    const metrics = ((await health.json()) as { connectors: Record<string, unknown>[] }).connectors;
+    const answer = (await health.json()) as {
+      connectors: Record<string, unknown>[];
+      process: Record<string, number>;
+    };
+    const metrics = answer.connectors;
+    // The secret holder also sees this process's own figures (docs/realtime.md "What to watch").
+    expect(answer.process.pid).toBeGreaterThan(0);
+    expect(answer.process.teams).toBeGreaterThan(0);
+    expect(answer.process.widgets).toBe(0);
+    expect(answer.process.rssMiB).toBeGreaterThan(10);
+    expect(answer.process.eventLoopDelayP99Ms).toBeGreaterThanOrEqual(0);
     const mine = metrics.find((m) => m.host === host && m.team === TEAM)!;
     expect(mine.received).toBe(sequence.length * 3);
     expect(mine.duplicates).toBeGreaterThan(0);
@@ -305,11 +315,13 @@ describe('routes and settings', () => {
     >;
     expect(anonymous.ok).toBe(true);
     expect(anonymous.connectors).toBeUndefined();
+    expect(anonymous.process).toBeUndefined();
     const supervisor = server.token({ team: 'globex', role: 'supervisor', sub: 's' });
     const own = (await (
       await fetch(`${server.url}/v1/health`, { headers: { Authorization: `Bearer ${supervisor}` } })
-    ).json()) as { connectors: { team: string }[] };
+    ).json()) as { connectors: { team: string }[]; process?: unknown };
     expect(own.connectors.map((c) => c.team)).toEqual(Array(HOSTS.length).fill('globex'));
+    expect(own.process).toBeUndefined(); // the process's figures span every team
     const agent = server.token({ team: 'globex', role: 'agent', sub: 'a' });
     const refused = await fetch(`${server.url}/v1/health`, {
       headers: { Authorization: `Bearer ${agent}` },
