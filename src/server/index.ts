@@ -215,6 +215,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
               streamName: `${options.redisPrefix ?? 'playbook:'}socket.io`,
               channelPrefix: `${options.redisPrefix ?? 'playbook:'}socket.io`,
               blockTimeInMs: 1000,
+              // Broadcasts are JSON only: the adapter skips its search for binary parts.
+              onlyPlaintext: true,
             }),
           }
         : {}),
