@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   build: {
-    ssr: 'src/cli/main.ts',
+    ssr: 'src/cli/bin.ts',
     outDir: 'dist',
     emptyOutDir: false,
     target: 'node20',

@@ -145,7 +145,7 @@ export async function spawnServe({ args = [], env = {}, built = false } = {}) {
   const port = await freePort();
   const entry = built
     ? [join(ROOT, 'dist/cli.js')]
-    : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+    : ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts')];
   // A --port or --host in `args` comes later and wins.
   const child = track(
     spawn(

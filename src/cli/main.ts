@@ -1,4 +1,6 @@
 // chat-playbook: the command-line shell over the same engine and search as the widget.
+// `main` is the whole CLI as a function (tests call it); bin.ts runs it as the command.
+import { VERSION } from '../version.ts';
 import { type Command, InputError, UsageError, writeErr, writeOut } from './io.ts';
 
 // Each command module is loaded only when used, so `audit` never pays for the search index.
@@ -26,13 +28,18 @@ Commands:
   token --team T --role agent|supervisor --sub ID [--name N] [--ttl 8h]   a widget token
   connector add --team T --host chatwoot|zendesk|livechat|front [--secret S]   a helpdesk's webhooks
 
-Run 'chat-playbook <command> --help' for a command's options.`;
+Run 'chat-playbook <command> --help' for a command's options, 'chat-playbook --version' for
+the version.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeOut(mainUsage);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    writeOut(VERSION);
+    return 0;
   }
   const load = commands[name];
   if (!load) {
@@ -57,18 +64,4 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-}
-
-// Run when executed (dist/cli.js or tsx), not when imported by tests.
-const invokedPath = process.argv[1] ?? '';
-if (/cli\.js$|cli[\\/]main\.ts$/.test(invokedPath)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      writeErr(`chat-playbook: internal error: ${(err as Error).stack ?? String(err)}`);
-      process.exitCode = 1;
-    },
-  );
 }

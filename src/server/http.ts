@@ -2,7 +2,9 @@
 // JSON body (one event or an array) or JSONL (Content-Type: application/x-ndjson), signed
 // with X-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>; GET /healthz; and
 // GET /v1/report, the supervisor's team report (report.ts).
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VERSION } from '../version.ts';
 import { isSecret, isTeamName, verifyBodySignature, verifyToken } from './auth.ts';
 import type { ConnectorRoute } from './connectors/route.ts';
 import type { Hub, ParsedEntry } from './hub.ts';
@@ -197,7 +199,7 @@ export function createRequestHandler(hub: Hub, options: HttpOptions) {
       return send(res, 405, { error: 'use GET' }, { Allow: 'GET, HEAD' });
     }
     const ready = options.isReady();
-    const base = { ok: ready, storage: hub.log.kind, log: hub.logId };
+    const base = { ok: ready, version: VERSION, storage: hub.log.kind, log: hub.logId };
     const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (auth === undefined) return send(res, ready ? 200 : 503, base);
     if (isSecret(options.secret, auth)) {

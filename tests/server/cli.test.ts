@@ -144,7 +144,7 @@ describe('chat-playbook serve', () => {
     delete env.PLAYBOOK_SECRET;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'],
+      ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'serve', '--demo', '--port', '0'],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

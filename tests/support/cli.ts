@@ -35,7 +35,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The CLI from source in a child process (tsx), with `input` on its standard input. */
 export function runCliProcess(args: string[], input?: string): CliRun {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
     cwd: repoRoot,
     input,
     encoding: 'utf8',

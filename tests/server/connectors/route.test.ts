@@ -4,6 +4,7 @@
 // host's own signature. A widget on the socket transport then holds events whose audit is
 // the same, number for number, as `audit --from <host>` of the same chat's export. Retries
 // change nothing; every refusal gets its documented answer and stores nothing.
+
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { auditEvents, DEFAULT_CONFIG } from '../../../src/core/index.ts';
 import type { ConnectorEntry } from '../../../src/server/connectors/registry.ts';
 import { HOSTS, type HostName } from '../../../src/server/connectors/types.ts';
 import type { RunningServer } from '../../../src/server/index.ts';
+import { VERSION } from '../../../src/version.ts';
 import { runCli } from '../../support/cli.ts';
 import { signWebhook } from '../../support/webhooks.ts';
 import { connected, removeDir, SECRET, serve, tempDir, widget } from '../helpers.ts';
@@ -314,6 +316,7 @@ describe('routes and settings', () => {
       unknown
     >;
     expect(anonymous.ok).toBe(true);
+    expect(anonymous.version).toBe(VERSION); // package.json's, as `--version` prints it
     expect(anonymous.connectors).toBeUndefined();
     expect(anonymous.process).toBeUndefined();
     const supervisor = server.token({ team: 'globex', role: 'supervisor', sub: 's' });
