@@ -8,7 +8,7 @@
 //   assets/…               dist/hosts/zendesk: the page, the app (SDK bundled), the widget and
 //                          its chunks, two logos
 //   translations/en.json   the app's name and description, each parameter's label and help
-// `npm run package:zendesk` builds the host page first (scripts/build-hosts.mjs zendesk).
+// `npm run package:zendesk` builds the host page first (build/hosts.mjs zendesk).
 //   node scripts/package-zendesk.mjs [--assets dir] [--out file.zip]
 //                                    [--author-name …] [--author-email …] [--author-url …]
 // `zcli apps:validate` needs a Zendesk account and the network, so the package is checked
@@ -209,7 +209,7 @@ function main() {
   const out = resolve(option(args, 'out', join(ROOT, 'dist/zendesk-app.zip')));
   if (!existsSync(join(assets, 'index.html'))) {
     console.error(
-      `package-zendesk: ${assets}/index.html is missing: run \`node scripts/build-hosts.mjs zendesk\` (after \`npm run build\`) first`,
+      `package-zendesk: ${assets}/index.html is missing: run \`node build/hosts.mjs zendesk\` (after \`npm run build\`) first`,
     );
     process.exit(1);
   }

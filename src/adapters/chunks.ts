@@ -17,7 +17,7 @@ export const REPLY_KEY = Symbol.for('chat-playbook.reply-form');
 export const SOP_DETAIL_KEY = Symbol.for('chat-playbook.sop-detail');
 /**
  * Where the bundle puts its Preact and signals for the view chunks, which are built
- * against them (vite.chunk.config.ts) instead of carrying copies: one Preact renders the
+ * against them (vite.config.ts) instead of carrying copies: one Preact renders the
  * whole widget, and the chunks' components subscribe to the store's signals.
  */
 export const RUNTIME_KEY = Symbol.for('chat-playbook.runtime');

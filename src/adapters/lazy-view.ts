@@ -2,7 +2,7 @@
 // chunk is built against the bundle's own Preact and signals, handed over under RUNTIME_KEY
 // before it loads: a second Preact would render with hooks of its own, and a second signals
 // copy would not see the store's signals change. Only the names below are handed over (each costs the bundle its
-// bytes); the chunk's build fails on an import of any other (vite.chunk.config.ts).
+// bytes); the chunk's build fails on an import of any other (vite.config.ts, the view chunks).
 import {
   batch,
   computed,

@@ -161,9 +161,7 @@ export function widgetBundlesStale(root = ROOT): boolean {
       .filter((name) => name !== 'server' && name !== 'cli')
       .map((name) => join(src, name)),
     ...['demo', 'index.html'].map((name) => join(root, name)),
-    ...readdirSync(root)
-      .filter((name) => /^vite\..*config\.ts$/.test(name))
-      .map((name) => join(root, name)),
+    ...['vite.config.ts', 'build'].map((name) => join(root, name)),
     join(root, 'package-lock.json'),
   ].filter((path) => existsSync(path));
   return inputs.some((path) => newestMtime(path) > built);

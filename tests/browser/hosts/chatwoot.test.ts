@@ -155,7 +155,7 @@ describeBrowser(
       assertBuilt();
       if (!existsSync(join(DIST, 'hosts/chatwoot/index.html'))) {
         throw new Error(
-          'dist/hosts/chatwoot/ is missing: run `node scripts/build-hosts.mjs chatwoot`',
+          'dist/hosts/chatwoot/ is missing: run `node build/hosts.mjs chatwoot`',
         );
       }
       [chatwoot, app] = await Promise.all([startServer(), startServer()]);

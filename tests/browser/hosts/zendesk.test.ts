@@ -275,7 +275,7 @@ describeBrowser(
       assertBuilt();
       if (!existsSync(join(APP_DIR, 'index.html'))) {
         throw new Error(
-          'dist/hosts/zendesk is missing: run `node scripts/build-hosts.mjs zendesk`',
+          'dist/hosts/zendesk is missing: run `node build/hosts.mjs zendesk`',
         );
       }
       browser = await launch();

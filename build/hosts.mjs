@@ -5,7 +5,7 @@
 // a strict Content-Security-Policy), app.js (the adapter and the host's SDK, one classic
 // script), app.css, and the widget's bundle and chunks beside them. Runs after the widget
 // build (`npm run build`).
-//   node scripts/build-hosts.mjs [host…]
+//   node build/hosts.mjs [host…]
 import {
   copyFileSync,
   existsSync,
@@ -89,7 +89,7 @@ const hosts = readdirSync(ENTRIES)
 
 for (const file of WIDGET_FILES) {
   if (!existsSync(join(DIST, file))) {
-    console.error(`build-hosts: dist/${file} is missing: run the widget build first`);
+    console.error(`build/hosts: dist/${file} is missing: run the widget build first`);
     process.exit(1);
   }
 }
