@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIssue, validateLibrary } from '../../src/search/library.ts';
-import { parseMarkdownSop } from '../../src/search/markdown.ts';
+import {
+  MAX_LINE_NESTING,
+  MAX_SOP_CHARACTERS,
+  MAX_SOP_LINES,
+  MAX_SOP_MARKERS,
+  parseMarkdownSop,
+} from '../../src/search/markdown.ts';
 import type { LibraryIssue } from '../../src/search/types.ts';
 
 const fixture = (name: string) =>
@@ -122,7 +128,7 @@ describe('parseMarkdownSop: front matter', () => {
         'channels: chat, email',
         'triggers:',
         '- "where is my refund"',
-        '    - refund status',
+        '- refund status',
         'version: 2.10',
         '---',
       ].join('\n'),
@@ -137,11 +143,16 @@ describe('parseMarkdownSop: front matter', () => {
     });
   });
 
-  it('keeps brackets in a single-value key as text', () => {
-    expect(parsed(['---', 'id: X-1', 'title: [Draft] Returns', '---'].join('\n'))).toEqual({
+  it('keeps brackets in a quoted value as text, and asks for quotes where YAML needs them', () => {
+    expect(parsed(['---', 'id: X-1', 'title: "[Draft] Returns"', '---'].join('\n'))).toEqual({
       id: 'X-1',
       title: '[Draft] Returns',
     });
+    expect(
+      issues(['---', 'id: X-1', 'title: [Draft] Returns', '---'].join('\n')).map(formatIssue),
+    ).toEqual([
+      'lib/x.md:3: SOP X-1: invalid YAML at column 16: Unexpected scalar at node end (to keep a value as written, put it in quotes)',
+    ]);
   });
 
   it('matches keys case-insensitively and ignores keys it does not know', () => {
@@ -189,16 +200,100 @@ describe('parseMarkdownSop: front matter', () => {
   it.each([
     [['## Purpose', 'p'], 1, "missing front matter: start the file with a '---' block"],
     [['---', 'id: X', 'title: T'], 1, "front matter is not closed: add a '---' line"],
-    [['---', 'id: X', 'title T', '---'], 3, "expected 'key: value' in front matter"],
-    [['---', 'id: X', '  nested: 1', '---'], 3, 'nested values are not supported'],
-    [['---', '- a', 'id: X', '---'], 2, "a '- item' line must follow a 'key:' line with no value"],
+    [['---', 'id: X', 'title T', '---'], 3, 'invalid YAML at column 1: Implicit map keys need'],
+    // YAML reads `X` and the indented line as one two-line key: the error is where it starts.
+    [['---', 'id: X', '  nested: 1', '---'], 2, 'invalid YAML at column 5: Nested mappings'],
+    [['---', '- a', 'id: X', '---'], 2, "front matter must be 'key: value' lines, not a list"],
     [['---', 'id: X', 'id: Y', '---'], 3, "'id' is set twice (first on line 2)"],
     [['---', 'id: X', 'title:', '  - a', '---'], 3, "'title' takes one value, not a list"],
-    [['---', 'id: X', 'tags: [a, b', '---'], 3, "a list opened with '[' must close with ']'"],
+    [['---', 'id: X', 'tags: [a, b', '---'], 3, 'invalid YAML at column 12: Flow sequence'],
   ])('rejects front matter %j at line %i', (lines, line, message) => {
     const found = issues(lines.join('\n'));
     expect(found[0]).toMatchObject({ file: 'lib/x.md', line });
     expect(found[0]!.message).toContain(message);
+  });
+});
+
+describe('parseMarkdownSop: YAML in the front matter', () => {
+  const front = (...lines: string[]) => ['---', 'id: X-1', ...lines, '---'].join('\n');
+
+  it('keeps every value as text: versions, dates, leading zeros, yes/no', () => {
+    expect(
+      parsed(front('title: 007', 'version: 2.10', 'effective: 2026-03-01', 'owner: yes')),
+    ).toEqual({
+      id: 'X-1',
+      title: '007',
+      version: '2.10',
+      owner: 'yes',
+      effective: '2026-03-01',
+    });
+  });
+
+  it('refuses a value that YAML would cut at a comment, and keeps a quoted #', () => {
+    expect(issues(front('title: Refund #2')).map(formatIssue)).toEqual([
+      "lib/x.md:3: SOP X-1: title: the text after ' #' is a YAML comment, so it would be dropped (to keep a value as written, put it in quotes, or the comment on a line of its own)",
+    ]);
+    expect(issues(front('triggers:', '  - refund #2')).map((issue) => issue.field)).toEqual([
+      'triggers[0]',
+    ]);
+    expect(parsed(front('# the control block', 'title: "Refund #2" # renamed in May'))).toEqual({
+      id: 'X-1',
+      title: 'Refund #2',
+    });
+  });
+
+  it('asks for quotes around a value YAML reads as more than text', () => {
+    for (const title of ['Returns: the fast way', '@home delivery', '`code`']) {
+      const [issue, ...more] = issues(front(`title: ${title}`));
+      expect(more).toEqual([]);
+      expect(issue).toMatchObject({ line: 3, sopId: 'X-1' });
+      expect(issue!.message).toMatch(
+        /^invalid YAML at column \d+: .+ \(to keep a value as written, put it in quotes\)$/,
+      );
+      expect(parsed(front(`title: "${title}"`))).toMatchObject({ title });
+    }
+  });
+
+  it('refuses an anchor or a tag that YAML would take out of a value', () => {
+    expect(
+      issues(front('title: &lt;b&gt; Bold', 'owner: !important Ops')).map(formatIssue),
+    ).toEqual([
+      "lib/x.md:3: SOP X-1: title: YAML reads '&lt;b&gt;' as an anchor, not text (to keep a value as written, put it in quotes)",
+      "lib/x.md:4: SOP X-1: owner: YAML reads '!important' as a tag, not text (to keep a value as written, put it in quotes)",
+    ]);
+  });
+
+  it('names the line of a list nested too deeply to read', () => {
+    const [issue, ...more] = issues(front(`tags: ${'['.repeat(20_000)}`));
+    expect(more).toEqual([]);
+    expect(issue).toMatchObject({ line: 3, field: '', sopId: 'X-1' });
+    expect(issue!.message).toMatch(/^invalid YAML at column \d+: nested too deeply$/);
+  });
+
+  it('follows an alias, and names one with no anchor', () => {
+    expect(
+      parsed(front('title: T', 'tags: &words [refund, money]', 'triggers: *words')),
+    ).toMatchObject({ tags: ['refund', 'money'], triggers: ['refund', 'money'] });
+    expect(issues(front('title: *draft')).map(formatIssue)).toEqual([
+      "lib/x.md:3: SOP X-1: title: '*draft' names no '&draft' anchor (to keep a value as written, put it in quotes)",
+    ]);
+  });
+
+  it('names a value of the wrong shape by its field', () => {
+    const found = issues(
+      front('title:', '  en: Returns', 'tags: [a, [b, c]]', 'channels:', '  chat: yes'),
+    );
+    expect(found.map(formatIssue)).toEqual([
+      "lib/x.md:3: SOP X-1: title: 'title' takes one value, not keys",
+      "lib/x.md:5: SOP X-1: tags[1]: 'tags' takes single values, not nested lists",
+      "lib/x.md:6: SOP X-1: channels: 'channels' takes a list of values, not keys",
+    ]);
+  });
+
+  it('reads the front matter only from the first line of the file', () => {
+    const found = issues(['', '---', 'id: X', 'title: T', '---', '## Purpose', 'p'].join('\n'));
+    expect(found[0]).toMatchObject({ line: 1 });
+    expect(found[0]!.message).toContain("missing front matter: start the file with a '---' block");
   });
 });
 
@@ -238,6 +333,49 @@ describe('parseMarkdownSop: sections', () => {
     expect(sop.notes).toBe('```\n## Not a section\n```');
   });
 
+  it('keeps a line of text above a --- rule as text, not a heading', () => {
+    expect(
+      parsed(md('## Notes', 'Call the customer back', '---', 'Then close the case')).notes,
+    ).toBe('Call the customer back\n---\nThen close the case');
+  });
+
+  it('reads HTML as text, so an HTML-looking line does not swallow the lines after it', () => {
+    const source = md(
+      '## Steps',
+      '1. <details open>',
+      '   - role: Agent',
+      '## Notes',
+      '<div>',
+      '## Scope',
+      's',
+    );
+    expect(parsed(source)).toMatchObject({
+      steps: [{ text: '<details open>', role: 'Agent' }],
+      notes: '<div>',
+      scope: 's',
+    });
+  });
+
+  it('keeps inline Markdown as written', () => {
+    const sop = parsed(
+      md(
+        '## Steps',
+        '1. Check **both** charges in `Payments` \\*before\\* refunding, see [the policy](https://example.com/p)',
+        '## Replies',
+        '### Sorry',
+        'Sorry about that, *truly* &amp; <b>really</b>.',
+      ),
+    );
+    expect(sop.steps).toEqual([
+      {
+        text: 'Check **both** charges in `Payments` \\*before\\* refunding, see [the policy](https://example.com/p)',
+      },
+    ]);
+    expect(sop.replies).toEqual([
+      { title: 'Sorry', text: 'Sorry about that, *truly* &amp; <b>really</b>.' },
+    ]);
+  });
+
   it('leaves out empty sections', () => {
     expect(parsed(md('## Purpose', '', '## Escalation', ''))).toEqual({
       id: 'X-1',
@@ -269,6 +407,24 @@ describe('parseMarkdownSop: steps', () => {
       },
       { text: 'Check the policy' },
       { text: 'Refund', within: '24 hours' },
+    ]);
+  });
+
+  it("reads details indented less than Markdown nesting needs as the step's own", () => {
+    const sop = parsed(
+      md(
+        '## Steps',
+        '1. Verify',
+        '  - role: Agent',
+        '',
+        '  - within: 5 minutes',
+        '10. Refund',
+        '   - role: Lead',
+      ),
+    );
+    expect(sop.steps).toEqual([
+      { text: 'Verify', role: 'Agent', within: '5 minutes' },
+      { text: 'Refund', role: 'Lead' },
     ]);
   });
 
@@ -425,5 +581,58 @@ describe('parseMarkdownSop: fields', () => {
     expect(!result.ok && result.issues.map(formatIssue)).toEqual([
       'lib/x.md: SOP X-1: fields.orderNumber.required: must be true or false (found "maybe")',
     ]);
+  });
+});
+
+describe('parseMarkdownSop: size limits', () => {
+  // Markdown parsing slows down faster than the text grows with nested lists and quotes, so
+  // a file past these limits is refused at once, naming the line where it passes them.
+  const notes = (...lines: string[]) => md('## Notes', ...lines); // Notes start on line 7.
+  const manyLines = notes(...Array.from({ length: MAX_SOP_LINES }, () => 'a note'));
+  const longLine = notes('x'.repeat(MAX_SOP_CHARACTERS));
+  const nestedItems = notes(...Array.from({ length: MAX_SOP_MARKERS / 2 + 1 }, () => '- - a'));
+  const deepLine = notes('fine', `${'- '.repeat(MAX_LINE_NESTING / 2 + 1)}too deep`);
+
+  it.each([
+    [
+      'lines',
+      manyLines,
+      MAX_SOP_LINES + 1,
+      `the file has ${manyLines.split('\n').length} lines, more than ${MAX_SOP_LINES}: split it into several SOPs`,
+    ],
+    [
+      'characters',
+      longLine,
+      7,
+      `the file has ${longLine.length} characters, more than ${MAX_SOP_CHARACTERS}: split it into several SOPs`,
+    ],
+    [
+      'list items',
+      nestedItems,
+      7 + MAX_SOP_MARKERS / 2,
+      `the file has more than ${MAX_SOP_MARKERS} list items and quote marks: split it into several SOPs`,
+    ],
+    [
+      'nesting',
+      deepLine,
+      8,
+      `the line starts with ${MAX_LINE_NESTING + 2} columns of indentation, list markers and quote marks, more than ${MAX_LINE_NESTING}`,
+    ],
+    [
+      'nesting, a tab being 4 columns',
+      notes('\t'.repeat(MAX_LINE_NESTING / 4 + 1)),
+      7,
+      `the line starts with ${MAX_LINE_NESTING + 4} columns of indentation, list markers and quote marks, more than ${MAX_LINE_NESTING}`,
+    ],
+  ])('refuses a file past the limit on %s', (_, source, line, message) => {
+    expect(issues(source)).toEqual([{ file: 'lib/x.md', line, field: '', message }]);
+  });
+
+  it('reads a long file within the limits', () => {
+    const steps = Array.from({ length: 600 }, (_, i) => `${i + 1}. step\n   - role: Agent`);
+    const deepest = `${'- '.repeat(MAX_LINE_NESTING / 2 - 2)}\tdeep but allowed`; // 64 columns.
+    const sop = parsed(md('## Steps', ...steps, '## Notes', deepest));
+    expect(sop.steps).toHaveLength(600);
+    expect(sop.notes).toBe(deepest);
   });
 });

@@ -182,16 +182,17 @@ function jsonSop(p: Payload): Record<string, unknown> {
 /**
  * The Markdown form (docs/library-format.md) of an SOP with payload n in its title, purpose,
  * step text and details, escalation and reply. Fill-in names are the ones a template allows
- * but a careless implementation would trip on (`__proto__`, `constructor`, `toString`).
+ * but a careless implementation would trip on (`__proto__`, `constructor`, `toString`). The
+ * front matter is YAML, so its payloads are quoted (a JSON string is a YAML one).
  */
 export function markdownSource(p: Payload): string {
   const fields = ['__proto__', 'constructor', 'toString'];
   const field = fields[p.n % fields.length]!;
   return `---
 id: M${p.n}-sop
-title: ${p.text} M${p.n}
+title: ${JSON.stringify(`${p.text} M${p.n}`)}
 version: 2.${p.n}
-owner: ${p.text}
+owner: ${JSON.stringify(p.text)}
 effective: 2026-01-05
 lastReviewed: 2026-11-02
 tags: [${keyword(p.n)}]
