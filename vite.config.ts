@@ -22,10 +22,11 @@
 // proves the widget runs under it: no inline styles, no eval. The live page's socket is
 // same-origin (proxied), so `default-src 'self'` covers it.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { buildLibrary } from './demo/sop-library.ts';
 import pkg from './package.json' with { type: 'json' };
 import { RUNTIME_MODULES } from './src/adapters/lazy-view.ts';
 
@@ -63,6 +64,34 @@ function strictCsp(): Plugin {
       server.middlewares.use(
         use(() => ['index.html', 'demo/live.html'].map((f) => resolve(outDir, f))),
       );
+    },
+  };
+}
+
+/**
+ * `virtual:demo-library`: the demo's SOP library built from demo/library/*.md here in Node,
+ * as the CLI builds one, so the pages get JSON and not the Markdown and YAML parsers.
+ */
+function demoLibrary(): Plugin {
+  const id = 'virtual:demo-library';
+  let root = process.cwd();
+  return {
+    name: 'chat-playbook-demo-library',
+    configResolved(config) {
+      root = config.root;
+    },
+    resolveId(source) {
+      return source === id ? `\0${id}` : null;
+    },
+    load(resolved) {
+      if (resolved !== `\0${id}`) return null;
+      const dir = resolve(root, 'demo/library');
+      const sources = readdirSync(dir).map((name) => {
+        const path = join(dir, name);
+        this.addWatchFile(path);
+        return { file: `/demo/library/${name}`, text: readFileSync(path, 'utf8') };
+      });
+      return `export default ${JSON.stringify(buildLibrary(sources))};`;
     },
   };
 }
@@ -177,7 +206,7 @@ const esm: UserConfig = {
 
 /** The demo helpdesk pages (the default mode: `vite build`, `vite`, `vite preview`). */
 const demo: UserConfig = {
-  plugins: [strictCsp()],
+  plugins: [strictCsp(), demoLibrary()],
   // tsconfig.json says so too; the dependency scanner needs it spelled out.
   oxc: PREACT_JSX,
   // The dependency scanner of the dev server reads the pages' scripts with its own options.

@@ -7,13 +7,14 @@
 // Each page load is a session of its own (a fresh simulated helpdesk from this moment): the
 // page keeps it alive while open (`POST /demo/alive`) and ends it when it goes (`/demo/end`).
 // URL options: ?role=supervisor, ?dock=narrow, ?speed=X, ?skip=S, ?chat=ID (docs/realtime.md).
+
+import built from 'virtual:demo-library';
 import { render } from 'preact';
 import { browserClock } from '../src/adapters/clock.ts';
 import { createSocketTransport } from '../src/adapters/socket-transport.ts';
 import type { TransportStatus } from '../src/adapters/transport.ts';
 import { type ClockState, createDesk, type Desk } from './desk.ts';
 import { Helpdesk } from './Helpdesk.tsx';
-import { buildLibrary } from './sop-library.ts';
 import { setUpThemeSwitch } from './theme.ts';
 
 type Command = (...args: unknown[]) => unknown;
@@ -40,13 +41,8 @@ if (params.get('dock') === 'narrow') document.querySelector('.desk')?.classList.
 const wanted = params.get('chat');
 setUpThemeSwitch();
 
-// The SOP library, built from the Markdown sources at dev time.
-const sources = import.meta.glob<string>('/demo/library/*.md', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
-const built = buildLibrary(Object.entries(sources).map(([file, text]) => ({ file, text })));
+// The SOP library, built from the Markdown sources by the dev server or the build (in Node:
+// the page never carries the Markdown parser).
 if (!built.ok) console.warn(`[demo] the SOP library has problems:\n${built.problems.join('\n')}`);
 
 const desk = createDesk();

@@ -1,12 +1,13 @@
 // The demo helpdesk (npm run demo): a believable inbox and conversation pane, with the Chat
 // Playbook widget docked on the right through the script tag of shared/spec/embed.md.
 // Everything here is host code: it talks to the widget only through `window.ChatPlaybook`.
+
+import built from 'virtual:demo-library';
 import { render } from 'preact';
 import { createDesk } from './desk.ts';
 import { Helpdesk } from './Helpdesk.tsx';
 import { play } from './player.ts';
 import { parseScenario, type Scenario, schedule } from './scenarios.ts';
-import { buildLibrary } from './sop-library.ts';
 import { setUpThemeSwitch } from './theme.ts';
 
 type Command = (...args: unknown[]) => unknown;
@@ -22,13 +23,8 @@ const skipS = Number(params.get('skip') ?? '0') || 0;
 if (params.get('dock') === 'narrow') document.querySelector('.desk')?.classList.add('dock-narrow');
 setUpThemeSwitch();
 
-// The SOP library, built from the Markdown sources at dev/build time.
-const sources = import.meta.glob<string>('/demo/library/*.md', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
-const built = buildLibrary(Object.entries(sources).map(([file, text]) => ({ file, text })));
+// The SOP library, built from the Markdown sources by the dev server or the build (in Node:
+// the page never carries the Markdown parser).
 if (!built.ok) console.warn(`[demo] the SOP library has problems:\n${built.problems.join('\n')}`);
 
 // The scripted chats.
