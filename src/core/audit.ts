@@ -4,11 +4,18 @@
 // than one already applied to its chat marks the chat for a second pass, in which the
 // caller feeds that chat's events again into an ordered timeline
 // (see src/cli/commands/audit.ts), giving exactly the result of a sorted transcript.
-import { isProtocolEvent, reduce } from './chat.ts';
+import { isProtocolEvent, reduceInPlace } from './chat.ts';
 import { rulesFor } from './config.ts';
 import { auditChat } from './read.ts';
 import { addEvent, type ChatTimeline, createTimeline } from './timeline.ts';
-import type { AuditChat, AuditReport, ChatEvent, ChatState, TeamConfig } from './types.ts';
+import type {
+  AuditChat,
+  AuditReport,
+  ChatEvent,
+  ChatRules,
+  ChatState,
+  TeamConfig,
+} from './types.ts';
 
 interface ChatRun {
   /** Undefined until an event that starts the chat (a lone close starts nothing). */
@@ -20,6 +27,10 @@ interface ChatRun {
   duplicates: number;
 }
 
+/**
+ * One batch audit. It owns its chats' states and updates them in place as events arrive
+ * (`reduceInPlace`): read them, through `auditStates` or `auditReport`, after the last event.
+ */
 export interface AuditRun {
   config: TeamConfig;
   chats: Map<string, ChatRun>;
@@ -61,22 +72,85 @@ export function auditEvent(run: AuditRun, event: ChatEvent): void {
     }
     chat.messageIds.add(event.id);
   }
-  chat.state = reduce(chat.state, event, run.config.holdPhrases);
+  chat.state = reduceInPlace(chat.state, event, run.config.holdPhrases);
   if (!closed && chat.state?.closedAt != null) chat.messageIds = null;
 }
 
-/** Builds the report; `replayed` holds the re-derived timelines of `needsReplay` chats. */
+/**
+ * Holds the latest `size` events and passes them on to `release` in processing order (`at`,
+ * then arrival), so that an event delivered up to `size` events late still reaches
+ * `auditEvent` in order and its chat needs no replay. Exact: a chat whose events all come
+ * out in order is reduced in the order a sorted transcript gives, and one that does not is
+ * marked for the replay as before. Transcripts are nearly sorted, so an event almost always
+ * goes at the end.
+ */
+export function createReorderWindow(size: number, release: (event: ChatEvent) => void) {
+  let held: ChatEvent[] = [];
+  /** Index of the oldest event still held (those before it are released; dropped in batches). */
+  let head = 0;
+  return {
+    add(event: ChatEvent): void {
+      let at = held.length;
+      while (at > head && held[at - 1]!.at > event.at) at -= 1;
+      if (at === held.length) held.push(event);
+      else held.splice(at, 0, event);
+      if (held.length - head <= size) return;
+      const oldest = held[head]!;
+      head += 1;
+      if (head >= size) {
+        held = held.slice(head);
+        head = 0;
+      }
+      release(oldest);
+    },
+    /** Releases every event still held (at the end of the input). */
+    drain(): void {
+      const rest = held.slice(head);
+      held = [];
+      head = 0;
+      for (const event of rest) release(event);
+    },
+  };
+}
+
+/**
+ * `rulesFor` a chat's tier and channel, worked out once per pair: a batch reads thousands of
+ * chats of a few kinds, and they share one rules record.
+ */
+export function createRulesLookup(config: TeamConfig): (state: ChatState) => ChatRules {
+  const known = new Map<string, ChatRules>();
+  return (state) => {
+    const { tier } = state.customer;
+    const { channel } = state;
+    // `=` marks a value, so a missing field and an empty one stay apart.
+    const key = `${tier === undefined ? '' : `=${tier}`}\u0000${channel === undefined ? '' : `=${channel}`}`;
+    let rules = known.get(key);
+    if (!rules) {
+      rules = rulesFor(config, { tier, channel });
+      known.set(key, rules);
+    }
+    return rules;
+  };
+}
+
+/**
+ * Builds the report; `replayed` holds the re-derived timelines of `needsReplay` chats.
+ * `onChat` sees each chat's final state with its line, in `auditStates`' order.
+ */
 export function auditReport(
   run: AuditRun,
   replayed: ReadonlyMap<string, ChatTimeline> = new Map(),
+  onChat?: (state: ChatState, chat: AuditChat) => void,
 ): AuditReport {
   const chats: AuditChat[] = [];
   let duplicates = 0;
+  const rulesOf = createRulesLookup(run.config);
   const add = (state: ChatState | undefined, dups: number) => {
     duplicates += dups;
     if (!state) return;
-    const rules = rulesFor(run.config, { tier: state.customer.tier, channel: state.channel });
-    chats.push(auditChat(state, rules));
+    const chat = auditChat(state, rulesOf(state));
+    chats.push(chat);
+    onChat?.(state, chat);
   };
   for (const chat of run.chats.values()) add(chat.state, chat.duplicates);
   for (const timeline of replayed.values()) add(timeline.state, timeline.duplicates);

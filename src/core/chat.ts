@@ -27,6 +27,14 @@ function looksForRestate(state: ChatState): boolean {
   return state.detected.restate === undefined && state.agentMessages < RESTATE_WINDOW;
 }
 
+/**
+ * What every new chat's lists and records start as: the reducer replaces a list or record to
+ * change it, never changes one in place, so one frozen empty value serves every chat (an
+ * audit holds tens of thousands).
+ */
+const NONE: readonly never[] = Object.freeze([]);
+const NOTHING: Readonly<Record<string, never>> = Object.freeze({});
+
 function newChat(chatId: string, at: number): ChatState {
   return {
     chatId,
@@ -39,25 +47,25 @@ function newChat(chatId: string, at: number): ChatState {
     caseRef: chatId,
     owner: null,
     ownerFrom: null,
-    agents: [],
+    agents: NONE,
     firstResponderId: null,
     firstAgentAt: null,
     firstAgentText: null,
     waitingSince: null,
-    periods: [],
+    periods: NONE,
     customerMessages: 0,
     agentMessages: 0,
     lastCustomerAt: null,
     recentCustomerWords: '',
-    detected: {},
+    detected: NOTHING,
     snippet: null,
-    insertedReplies: [],
-    manual: {},
-    notes: [],
-    escalations: [],
-    sopsSuggested: [],
-    sopsOpened: [],
-    sopsInserted: [],
+    insertedReplies: NONE,
+    manual: NOTHING,
+    notes: NONE,
+    escalations: NONE,
+    sopsSuggested: NONE,
+    sopsOpened: NONE,
+    sopsInserted: NONE,
   };
 }
 
@@ -100,11 +108,18 @@ function cloneState(s: ChatState): ChatState {
   };
 }
 
-function applyStarted(state: ChatState | undefined, event: ChatStartedEvent): ChatState {
+/**
+ * How an update gets the record it writes: `cloneState` for `reduce`, the state itself for
+ * `reduceInPlace`. Each update reads a field of `base` before it writes that field of
+ * `next`, so both give the same result.
+ */
+type Own = (state: ChatState) => ChatState;
+
+function applyStarted(state: ChatState | undefined, event: ChatStartedEvent, own: Own): ChatState {
   const base = state ?? newChat(event.chatId, event.at);
   // A second chat.started is ignored; a first one after a message still names the customer.
   if (base.startedSeen || base.closedAt !== null) return base;
-  const next = cloneState(base);
+  const next = own(base);
   next.startedSeen = true;
   next.start = Math.min(base.start, event.at);
   next.lastAt = Math.max(base.lastAt, event.at);
@@ -125,10 +140,12 @@ function applyMessage(
   state: ChatState | undefined,
   event: MessageEvent,
   holdPhrases: readonly string[],
+  own: Own,
 ): ChatState {
   const base = state ?? newChat(event.chatId, event.at);
   if (base.closedAt !== null) return base;
-  const next = cloneState(base);
+  const restating = looksForRestate(base);
+  const next = own(base);
   next.lastAt = Math.max(base.lastAt, event.at);
 
   if (event.author === 'customer') {
@@ -137,7 +154,7 @@ function applyMessage(
     // Before the first agent reply the customer is on the first-response clock; after it,
     // the oldest unanswered message starts the wait and later ones do not move it.
     if (next.firstAgentAt !== null && next.waitingSince === null) next.waitingSince = event.at;
-    if (looksForRestate(base)) {
+    if (restating) {
       next.recentCustomerWords = rememberWords(
         base.recentCustomerWords,
         keyWords(event.text),
@@ -179,26 +196,19 @@ function applyMessage(
   // A hold message starts a wait of its own, even if the customer says nothing.
   next.waitingSince = hold ? event.at : null;
 
-  const seen = { at: event.at, messageId: event.id };
-  const detected = { ...base.detected };
-  let changed = false;
-  if (!detected.expectations && promisesTime(event.text)) {
-    detected.expectations = seen;
-    changed = true;
-  }
-  if (!detected.anythingElse && asksAnythingElse(event.text)) {
-    detected.anythingElse = seen;
-    changed = true;
-  }
-  if (!detected.close && isClosingWithReference(event.text, base.caseRef)) {
-    detected.close = seen;
-    changed = true;
-  }
-  if (looksForRestate(base) && sharesKeyWords(event.text, base.recentCustomerWords)) {
-    detected.restate = seen;
-    changed = true;
-  }
-  if (changed) next.detected = detected;
+  // A new record only when something is detected: most messages detect nothing.
+  const was = base.detected;
+  let detected = was;
+  const detect = (key: keyof typeof was) => {
+    detected = { ...detected, [key]: { at: event.at, messageId: event.id } };
+  };
+  if (!was.expectations && promisesTime(event.text)) detect('expectations');
+  if (!was.anythingElse && asksAnythingElse(event.text)) detect('anythingElse');
+  if (!was.close && isClosingWithReference(event.text, base.caseRef)) detect('close');
+  if (restating && sharesKeyWords(event.text, base.recentCustomerWords)) detect('restate');
+  next.detected = detected;
+  // Past the restate window the customer's words are never read again.
+  if (!looksForRestate(next)) next.recentCustomerWords = '';
   // `snippet` ticks when a sent message carries a reply inserted earlier, edits allowed.
   if (!base.snippet && base.insertedReplies.length > 0) {
     const carried = base.insertedReplies.findLast(
@@ -206,7 +216,7 @@ function applyMessage(
     );
     if (carried) {
       next.snippet = { at: event.at, sopId: carried.sopId, replyId: carried.replyId };
-      next.insertedReplies = [];
+      next.insertedReplies = NONE;
     }
   }
   return next;
@@ -231,11 +241,36 @@ export function reduce(
   event: ChatEvent,
   holdPhrases: readonly string[],
 ): ChatState | undefined {
+  return apply(state, event, holdPhrases, cloneState);
+}
+
+const itself: Own = (state) => state;
+
+/**
+ * `reduce` for a caller that owns `state` and has handed it to no one (the batch audit):
+ * the state is updated in place rather than copied, so a long transcript leaves no old
+ * states behind for the garbage collector. Nested lists and records are replaced as in
+ * `reduce`, never changed.
+ */
+export function reduceInPlace(
+  state: ChatState | undefined,
+  event: ChatEvent,
+  holdPhrases: readonly string[],
+): ChatState | undefined {
+  return apply(state, event, holdPhrases, itself);
+}
+
+function apply(
+  state: ChatState | undefined,
+  event: ChatEvent,
+  holdPhrases: readonly string[],
+  own: Own,
+): ChatState | undefined {
   switch (event.type) {
     case 'chat.started':
-      return applyStarted(state, event);
+      return applyStarted(state, event, own);
     case 'message':
-      return applyMessage(state, event, holdPhrases);
+      return applyMessage(state, event, holdPhrases, own);
     case 'chat.closed': {
       if (!state || state.closedAt !== null) return state;
       // A wait still open at End ends at End.
@@ -243,7 +278,7 @@ export function reduce(
         state.waitingSince !== null
           ? [...state.periods, [state.waitingSince, event.at]]
           : state.periods;
-      const next = cloneState(state);
+      const next = own(state);
       next.closedAt = event.at;
       next.waitingSince = null;
       next.periods = periods;
@@ -252,7 +287,7 @@ export function reduce(
     case 'chat.assigned': {
       // Like a close, an assignment starts no chat; after close the chat's owner is kept.
       if (!state || state.closedAt !== null) return state;
-      const next = cloneState(state);
+      const next = own(state);
       assign(next, event.agentId);
       return next;
     }
@@ -260,20 +295,20 @@ export function reduce(
     case 'playbook.check': {
       if (!state) return state;
       const mark = { checked: event.checked, at: event.at, by: event.by, reason: event.reason };
-      const next = cloneState(state);
+      const next = own(state);
       next.manual = { ...state.manual, [event.item]: mark };
       return next;
     }
     case 'playbook.note': {
       if (!state) return state;
-      const next = cloneState(state);
+      const next = own(state);
       next.notes = [...state.notes, { at: event.at, text: event.text, by: event.by }];
       return next;
     }
     case 'playbook.opened':
     case 'playbook.suggested': {
       if (!state) return state;
-      const next = cloneState(state);
+      const next = own(state);
       if (event.type === 'playbook.opened')
         next.sopsOpened = withIds(state.sopsOpened, [event.sopId]);
       else next.sopsSuggested = withIds(state.sopsSuggested, event.sopIds);
@@ -281,7 +316,7 @@ export function reduce(
     }
     case 'playbook.reply': {
       if (!state) return state;
-      const next = cloneState(state);
+      const next = own(state);
       next.sopsInserted = withIds(state.sopsInserted, [event.sopId]);
       // Inserting alone ticks nothing: the reply waits for the message that carries it.
       if (!event.filled || state.snippet) return next;

@@ -141,7 +141,7 @@ function gapClock(state: ChatState, rules: ChatRules, now: number, m: Measuremen
 }
 
 /** Word hits from the messages, plus the tier and open-too-long triggers of the rules. */
-function escalationsAt(state: ChatState, rules: ChatRules, end: number): EscalationHit[] {
+export function escalationsAt(state: ChatState, rules: ChatRules, end: number): EscalationHit[] {
   const hits = [...state.escalations];
   const tier = state.customer.tier;
   if (tier && rules.escalation.tiers.some((t) => matchKey(t) === matchKey(tier))) {

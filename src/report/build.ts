@@ -4,7 +4,7 @@
 // is `auditChat`'s (src/core/read.ts), so the report and `audit --json` agree by
 // construction; definitions: docs/reports.md and the doc comments in types.ts.
 import { matchKey } from '../core/config.ts';
-import { auditChat, auditEnd, read } from '../core/read.ts';
+import { auditChat, auditEnd, escalationsAt } from '../core/read.ts';
 import { msToSeconds } from '../core/time.ts';
 import type { AuditChat } from '../core/types.ts';
 import { analyze } from '../search/analyzer.ts';
@@ -70,7 +70,8 @@ export function chatFigures(
   isEscalationSop: EscalationSopTest,
 ): ChatFigures {
   const { state, rules } = facts;
-  const escalated = read(state, rules, auditEnd(state)).escalations.length > 0;
+  // The escalations of `read` at audit's End, without the rest of the reading.
+  const escalated = escalationsAt(state, rules, auditEnd(state)).length > 0;
   const qa = state.manual.qa;
   let qaTag: string | null = null;
   if (qa?.checked) {
@@ -79,7 +80,7 @@ export function chatFigures(
   }
   return {
     facts,
-    audit: auditChat(state, rules),
+    audit: facts.audit ?? auditChat(state, rules),
     handlingS: state.closedAt === null ? null : msToSeconds(state.closedAt - state.start),
     escalated,
     escalationSopOpened: escalated && facts.sops.opened.some(isEscalationSop),

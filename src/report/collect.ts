@@ -8,9 +8,9 @@ import {
   auditStates,
   createAuditRun,
   createReplay,
+  createRulesLookup,
 } from '../core/audit.ts';
-import { rulesFor } from '../core/config.ts';
-import type { ChatEvent, ChatState, TeamConfig } from '../core/types.ts';
+import type { AuditChat, ChatEvent, ChatState, TeamConfig } from '../core/types.ts';
 import type { ChatReportFacts } from './types.ts';
 
 export interface ReportCollector {
@@ -46,22 +46,30 @@ export function collectFacts(events: Iterable<ChatEvent>, config: TeamConfig): C
 }
 
 /**
- * The report's facts from chats' final states: `audit` hands over its own (auditStates in
- * src/core/audit.ts), the collector its run's.
+ * The report's facts from chats' final states: `audit` hands over its own with their audit
+ * lines, in the same order (`auditReport`'s `onChat`); the collector its run's.
  */
-export function reportFacts(states: Iterable<ChatState>, config: TeamConfig): ChatReportFacts[] {
+export function reportFacts(
+  states: Iterable<ChatState>,
+  config: TeamConfig,
+  audits?: readonly AuditChat[],
+): ChatReportFacts[] {
   const facts: ChatReportFacts[] = [];
+  const rulesOf = createRulesLookup(config);
   for (const state of states) {
-    facts.push({
+    const fact: ChatReportFacts = {
       chatId: state.chatId,
       state,
-      rules: rulesFor(config, { tier: state.customer.tier, channel: state.channel }),
+      rules: rulesOf(state),
       sops: {
         suggested: [...state.sopsSuggested],
         opened: [...state.sopsOpened],
         inserted: [...state.sopsInserted],
       },
-    });
+    };
+    const audit = audits?.[facts.length];
+    if (audit) fact.audit = audit;
+    facts.push(fact);
   }
   return facts;
 }

@@ -134,6 +134,8 @@ export interface ChatReportFacts {
   rules: import('../core/types.ts').ChatRules;
   /** SOP ids the widget suggested, opened and inserted a reply from in this chat. */
   sops: { suggested: string[]; opened: string[]; inserted: string[] };
+  /** The chat's `audit --json` line when the caller has it already (`auditChat` otherwise). */
+  audit?: import('../core/types.ts').AuditChat;
 }
 
 /** A customer message no SOP answered with confidence (the caller's search decides). */

@@ -4,15 +4,23 @@
 // sorted one"; duplicates and invalid lines are skipped and counted; the widget and
 // `audit` compute the same numbers from the same events.
 import fc from 'fast-check';
+import { reduceInPlace } from '../../src/core/chat.ts';
 import {
   type AuditChat,
   addEvent,
   auditChat,
+  auditEvent,
   auditEvents,
+  auditReport,
   type ChatEvent,
+  type ChatState,
   type ChatTimeline,
+  createAuditRun,
+  createReorderWindow,
+  createReplay,
   createTimeline,
   DEFAULT_CONFIG,
+  reduce,
   rulesFor,
   type TeamConfig,
 } from '../../src/core/index.ts';
@@ -451,6 +459,40 @@ describe('properties', () => {
         expect(auditStreaming(reversed, cfg)).toEqual(sorted);
         expect(auditEvents(reversed, cfg)).toEqual(sorted);
         expect(auditLines(reversed.map(toLine).join('\n'), cfg)).toEqual(sorted);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('(f) a reorder window of any size in front of the streaming run changes no report', () => {
+    fc.assert(
+      fc.property(withPermutation(true), fc.nat(12), ({ cfg, shuffled }, size) => {
+        const run = createAuditRun(cfg);
+        const window = createReorderWindow(size, (event) => auditEvent(run, event));
+        for (const event of shuffled) window.add(event);
+        window.drain();
+        const replay = createReplay(run);
+        for (const event of shuffled) replay.add(event);
+        expect(auditReport(run, replay.timelines)).toEqual(auditEvents(shuffled, cfg));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('(g) reduceInPlace reaches reduce’s states, and reduce never changes a state it was given', () => {
+    fc.assert(
+      fc.property(transcriptArb(true), ({ events, cfg }) => {
+        const pure = new Map<string, ChatState | undefined>();
+        const owned = new Map<string, ChatState | undefined>();
+        const given: Array<{ state: ChatState; copy: ChatState }> = [];
+        for (const event of events) {
+          const before = pure.get(event.chatId);
+          if (before) given.push({ state: before, copy: structuredClone(before) });
+          pure.set(event.chatId, reduce(before, event, cfg.holdPhrases));
+          owned.set(event.chatId, reduceInPlace(owned.get(event.chatId), event, cfg.holdPhrases));
+        }
+        for (const { state, copy } of given) expect(state).toEqual(copy);
+        expect(owned).toEqual(pure);
       }),
       { numRuns: NUM_RUNS },
     );

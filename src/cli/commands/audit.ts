@@ -1,20 +1,21 @@
 // chat-playbook audit: the live engine run over transcripts (protocol.md "audit --json").
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import {
+  type AuditChat,
   type AuditReport,
   type AuditRun,
   auditEvent,
   auditEvents,
   auditInvalidLine,
   auditReport,
-  auditStates,
   type ChatEvent,
   type ChatFacts,
   type ChatState,
   createAuditRun,
   createChatFacts,
+  createReorderWindow,
   createReplay,
   DEFAULT_CONFIG,
   filterAuditReport,
@@ -26,19 +27,21 @@ import {
 } from '../../core/index.ts';
 import { buildReport } from '../../report/build.ts';
 import { reportFacts } from '../../report/collect.ts';
-import type { ReportOptions, UnansweredQuestion } from '../../report/types.ts';
-import { isHost } from '../../server/connectors/registry.ts';
-import { HOSTS } from '../../server/connectors/types.ts';
+import type { ReportOptions, TeamReport, UnansweredQuestion } from '../../report/types.ts';
+// Host names only: the connectors themselves load with --from (audit-export.ts).
+import { HOSTS, isHost } from '../../server/connectors/types.ts';
 import {
   type Command,
   InputError,
   openInput,
   parseCommandArgs,
+  positiveInt,
   progress,
   UsageError,
   writeErr,
   writeOut,
 } from '../io.ts';
+import { createSpool } from '../spool.ts';
 import { formatAuditTable } from './audit-format.ts';
 import {
   createQuestionLog,
@@ -50,6 +53,9 @@ import {
   writeCsvTables,
   writeHtmlReport,
 } from './audit-report.ts';
+
+/** `--spool-limit` by default (MB): how much of standard input may be kept for a replay. */
+export const DEFAULT_SPOOL_LIMIT_MB = 1024;
 
 const usage = `Usage: chat-playbook audit <transcript.jsonl|-> [--config thresholds.json] [--json] [--strict]
        chat-playbook audit --from chatwoot|zendesk|livechat|front FILE|DIR… [options]
@@ -73,6 +79,8 @@ Options:
   --json               machine-readable output, exactly as protocol.md specifies, plus the
                        team report under "report"
   --strict             exit 1 if any line or record was invalid
+  --spool-limit MB     with -: the disk that standard input's replay spool may use
+                       (default ${DEFAULT_SPOOL_LIMIT_MB}; docs/architecture.md "Streaming audit")
 
 The team report (docs/reports.md; --period, --tz and --library extend docs/spec/cli.md):
   --report FILE.html   write a self-contained HTML report with charts (no script; opens offline)
@@ -123,82 +131,111 @@ export function loadConfigFile(path: string): TeamConfig {
   return result.config;
 }
 
-/**
- * Calls `onLine` for each line of the stream with its 1-based number. Splits on `\n` only;
- * the byte-order mark of the first line is dropped. `copyTo` receives every chunk (to spool
- * stdin for the replay pass).
- */
-async function forEachLine(
-  path: string,
-  onLine: (line: string, lineNo: number) => void,
-  onChunk?: (chunk: string) => void,
-): Promise<void> {
+/** An event delivered up to this many events late is put back in order without a replay. */
+export const REORDER_WINDOW = 1024;
+
+/** The transcript's text, chunk by chunk; a read error names the file. */
+async function* readTranscript(path: string): AsyncGenerator<string> {
   const stream = openInput(path);
   stream.setEncoding('utf8');
+  try {
+    yield* stream as AsyncIterable<string>;
+  } catch (err) {
+    throw new InputError(`${path}: cannot read transcript (${(err as Error).message})`);
+  }
+}
+
+/**
+ * Calls `onLine` for each line of the text with its 1-based number, as the chunks arrive
+ * (nothing is read ahead). Splits on `\n` only; the byte-order mark of the first line is
+ * dropped.
+ */
+async function forEachLine(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  onLine: (line: string, lineNo: number) => void,
+): Promise<void> {
   let rest = '';
   let lineNo = 0;
   let first = true;
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      onChunk?.(chunk);
-      let text = rest + chunk;
-      if (first) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      let start = 0;
-      let nl = text.indexOf('\n', start);
-      while (nl !== -1) {
-        onLine(text.slice(start, nl), ++lineNo);
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
-      rest = text.slice(start);
+  for await (const chunk of chunks) {
+    let text = rest + chunk;
+    if (first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
     }
-  } catch (err) {
-    throw new InputError(`${path}: cannot read transcript (${(err as Error).message})`);
+    let start = 0;
+    let nl = text.indexOf('\n', start);
+    while (nl !== -1) {
+      onLine(text.slice(start, nl), ++lineNo);
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    rest = text.slice(start);
   }
   if (rest !== '') onLine(rest, ++lineNo);
 }
 
-/** Streams a transcript through the engine; the CLI and the benchmark both call this. */
+/** The replay spool for standard input; a directory that refuses it is the user's to fix. */
+function openSpool(limitBytes: number) {
+  try {
+    return createSpool(limitBytes);
+  } catch (err) {
+    throw new InputError(
+      `<stdin>: cannot open the replay spool in ${tmpdir()} (${(err as Error).message}); set TMPDIR to a writable directory`,
+    );
+  }
+}
+
+export interface TranscriptHooks {
+  onInvalid?: (line: number, error: string) => void;
+  onProgress?: (lines: number) => void;
+  /** Every valid event, in the transcript's order. */
+  onEvent?: (event: ChatEvent) => void;
+  /** Each chat's final state with its audit line, once all is read (the team report's input). */
+  onStates?: (states: ChatState[], lines: AuditChat[]) => void;
+  /** Standard input only: the most the replay spool may keep on disk, in bytes. */
+  spoolLimitBytes?: number;
+}
+
+/**
+ * Streams a transcript (a file, or `-` for standard input) through the engine. Events pass
+ * a reorder window on their way to the engine; a chat that still gets an event out of order
+ * is derived again in a second pass, over the file, or over the spool kept of standard
+ * input (src/cli/spool.ts).
+ */
 export async function auditTranscript(
   path: string,
   config: TeamConfig,
-  onInvalid: (line: number, error: string) => void = () => {},
-  onProgress: (lines: number) => void = () => {},
-  onEvent: (event: ChatEvent) => void = () => {},
-  /** Each chat's final state, once all is read (the team report's input). */
-  onStates?: (states: Iterable<ChatState>) => void,
+  hooks: TranscriptHooks = {},
 ): Promise<AuditReport> {
+  const { onInvalid, onProgress, onEvent, onStates } = hooks;
   const run: AuditRun = createAuditRun(config);
-  // Stdin cannot be read twice: keep a copy in case a chat needs the replay pass.
-  let spool: { path: string; fd: number } | null = null;
-  if (path === '-') {
-    const spoolPath = join(tmpdir(), `chat-playbook-audit-${process.pid}-${Date.now()}.jsonl`);
-    spool = { path: spoolPath, fd: openSync(spoolPath, 'w') };
-  }
+  const window = createReorderWindow(REORDER_WINDOW, (event) => auditEvent(run, event));
+  const spoolLimit = hooks.spoolLimitBytes ?? DEFAULT_SPOOL_LIMIT_MB * 2 ** 20;
+  const spool = path === '-' ? openSpool(spoolLimit) : null;
   try {
-    await forEachLine(
-      path,
-      (line, lineNo) => {
-        const parsed = parseEventLine(line);
-        if (parsed.kind === 'event') {
-          auditEvent(run, parsed.event);
-          onEvent(parsed.event);
-        } else if (parsed.kind === 'invalid') {
-          auditInvalidLine(run);
-          onInvalid(lineNo, parsed.error);
-        }
-        if ((lineNo & 0x3fff) === 0) onProgress(lineNo);
-      },
-      spool ? (chunk) => writeSync(spool.fd, chunk) : undefined,
-    );
-    if (spool) closeSync(spool.fd);
+    await forEachLine(readTranscript(path), (line, lineNo) => {
+      const parsed = parseEventLine(line);
+      if (parsed.kind === 'event') {
+        onEvent?.(parsed.event);
+        window.add(parsed.event);
+        spool?.write(line);
+      } else if (parsed.kind === 'invalid') {
+        auditInvalidLine(run);
+        onInvalid?.(lineNo, parsed.error);
+      }
+      if ((lineNo & 0x3fff) === 0) onProgress?.(lineNo);
+    });
+    window.drain();
 
     const replay = createReplay(run);
     if (run.needsReplay.size > 0) {
-      await forEachLine(spool ? spool.path : path, (line) => {
+      if (spool?.overflowed) {
+        throw new InputError(
+          `<stdin>: ${run.needsReplay.size.toLocaleString('en')} chat(s) got events more than ${REORDER_WINDOW} events late and need a second pass, but the replay spool stopped at its limit of ${Math.round(spool.limitBytes / 2 ** 20)} MB (--spool-limit): raise it, or audit the transcript from a file (read twice, no spool)`,
+        );
+      }
+      await forEachLine(spool ? spool.chunks() : readTranscript(path), (line) => {
         // Most lines belong to chats that need no replay: skip them without a full parse.
         const id = CHAT_ID.exec(line);
         const only = id !== null && line.indexOf('"chatId"', id.index + 1) === -1;
@@ -207,16 +244,17 @@ export async function auditTranscript(
         if (parsed.kind === 'event') replay.add(parsed.event);
       });
     }
-    onStates?.(auditStates(run, replay.timelines));
-    return auditReport(run, replay.timelines);
+    if (!onStates) return auditReport(run, replay.timelines);
+    const states: ChatState[] = [];
+    const lines: AuditChat[] = [];
+    const report = auditReport(run, replay.timelines, (state, line) => {
+      states.push(state);
+      lines.push(line);
+    });
+    onStates(states, lines);
+    return report;
   } finally {
-    if (spool) {
-      try {
-        unlinkSync(spool.path);
-      } catch {
-        // already gone
-      }
-    }
+    spool?.close();
   }
 }
 
@@ -224,6 +262,10 @@ interface ChatFilters {
   agent?: string | undefined;
   since: number | null;
   until: number | null;
+}
+
+function isFiltered({ agent, since, until }: ChatFilters): boolean {
+  return agent !== undefined || since !== null || until !== null;
 }
 
 /** Whether a chat is of the agent and started within [since, until). */
@@ -242,8 +284,7 @@ export function applyFilters(
   facts: ChatFacts,
   filters: ChatFilters,
 ): AuditReport {
-  const { agent, since, until } = filters;
-  if (agent === undefined && since === null && until === null) return report;
+  if (!isFiltered(filters)) return report;
   return filterAuditReport(report, chatFilter(facts, filters));
 }
 
@@ -255,6 +296,25 @@ function reportOptions(request: ReportRequest, filters: ChatFilters, now: number
   if (filters.agent !== undefined) options.agent = filters.agent;
   if (request.sample) options.sample = request.sample;
   return options;
+}
+
+/** Chats serialized per write of `writeAuditJson`. */
+const JSON_SLICE = 200;
+
+/**
+ * Writes `audit --json` (with the team report under "report" when given): the bytes of
+ * `JSON.stringify({ ...report, report: team })`, a slice of chats at a time, so the whole
+ * document never sits in memory as one string.
+ */
+function writeAuditJson(report: AuditReport, team?: TeamReport): void {
+  const { chats, summary } = report;
+  for (let i = 0; i < chats.length; i += JSON_SLICE) {
+    const slice = JSON.stringify(chats.slice(i, i + JSON_SLICE));
+    process.stdout.write(`${i === 0 ? '{"chats":[' : ','}${slice.slice(1, -1)}`);
+  }
+  const head = chats.length === 0 ? '{"chats":[' : '';
+  const tail = team === undefined ? '' : `,"report":${JSON.stringify(team)}`;
+  writeOut(`${head}],"summary":${JSON.stringify(summary)}${tail}}`);
 }
 
 export const audit: Command = {
@@ -272,6 +332,7 @@ export const audit: Command = {
       agent: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
+      'spool-limit': { type: 'string' },
       ...REPORT_ARGS,
     });
     const since = values.since === undefined ? null : parseDay(values.since);
@@ -286,25 +347,40 @@ export const audit: Command = {
     if (values.from === undefined && (values['tier-field'] || values['channel-field'])) {
       throw new UsageError('--tier-field and --channel-field go with --from');
     }
+    const spoolLimitMb = positiveInt(values['spool-limit'], 'spool-limit', DEFAULT_SPOOL_LIMIT_MB);
+    if (
+      values['spool-limit'] !== undefined &&
+      (values.from !== undefined || positionals[0] !== '-')
+    ) {
+      throw new UsageError('--spool-limit goes with - (a transcript on standard input)');
+    }
     const request = readReportRequest(values, values.json === true);
     const config = values.config ? loadConfigFile(values.config) : DEFAULT_CONFIG;
     // Read before the transcript, so a bad library stops the run before a long pass.
     const library = request?.libraryPath
       ? await (await import('../library-files.ts')).loadLibraryFromPath(request.libraryPath)
       : null;
-    const facts = createChatFacts();
+    const filters: ChatFilters = { agent: values.agent, since, until };
+    // What filters need of each chat, gathered only when a filter is given.
+    const facts = isFiltered(filters) ? createChatFacts() : null;
     // The report reads the audit's own per-chat states: no second copy of the events.
     let states: ChatState[] | null = null;
+    // With each chat's audit line, when the pass has them: the report need not measure again.
+    let chatLines: AuditChat[] | undefined;
     const onStates = request
-      ? (all: Iterable<ChatState>) => {
+      ? (all: Iterable<ChatState>, lines?: AuditChat[]) => {
           states = [...all];
+          chatLines = lines;
         }
       : undefined;
     const questions = library ? createQuestionLog() : null;
-    const onEvent = (event: ChatEvent) => {
-      facts.add(event);
-      questions?.add(event);
-    };
+    const onEvent =
+      facts || questions
+        ? (event: ChatEvent) => {
+            facts?.add(event);
+            questions?.add(event);
+          }
+        : undefined;
     let report: AuditReport;
     let invalid: number;
     if (values.from !== undefined) {
@@ -324,7 +400,7 @@ export const audit: Command = {
         { tierField: values['tier-field'], channelField: values['channel-field'] },
         (message) => writeErr(message),
       );
-      for (const event of read.events) onEvent(event);
+      if (onEvent) for (const event of read.events) onEvent(event);
       bar.update(`${read.conversations.toLocaleString('en')} conversations`);
       report = auditEvents(read.events, config, onStates);
       report.summary.invalidLines = read.invalid;
@@ -341,21 +417,20 @@ export const audit: Command = {
       const path = positionals[0]!;
       const label = path === '-' ? '<stdin>' : path;
       const bar = progress(`audit ${label}`);
-      report = await auditTranscript(
-        path,
-        config,
-        (line, error) => writeErr(`${label}: line ${line}: ${error}`),
-        (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
+      report = await auditTranscript(path, config, {
+        onInvalid: (line, error) => writeErr(`${label}: line ${line}: ${error}`),
+        onProgress: (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
         onEvent,
         onStates,
-      );
+        spoolLimitBytes: spoolLimitMb * 2 ** 20,
+      });
       bar.done();
       invalid = report.summary.invalidLines;
     }
-    const filters = { agent: values.agent, since, until };
-    report = applyFilters(report, facts, filters);
+    if (facts) report = applyFilters(report, facts, filters);
     if (!request || !states) {
-      writeOut(values.json ? JSON.stringify(report) : formatAuditTable(report, config));
+      if (values.json) writeAuditJson(report);
+      else writeOut(formatAuditTable(report, config));
       return values.strict && invalid > 0 ? 1 : 0;
     }
 
@@ -365,7 +440,7 @@ export const audit: Command = {
       // The search engine is loaded only for a report with a library.
       const { createSearch } = await import('../../search/engine.ts');
       const search = createSearch(library);
-      const keep = chatFilter(facts, filters);
+      const keep = facts ? chatFilter(facts, filters) : () => true;
       const asked = questions.list().filter((q) => keep(q.chatId));
       unanswered = findUnanswered(asked, search, (done, total) =>
         bar.update(
@@ -375,7 +450,7 @@ export const audit: Command = {
     }
     bar.update('computing figures');
     const team = buildReport(
-      reportFacts(states, config),
+      reportFacts(states, config, chatLines),
       reportOptions(request, filters, Date.now()),
       {
         library,
@@ -394,7 +469,7 @@ export const audit: Command = {
     bar.done();
     const wrote = written.map((path) => `wrote ${path}`);
     if (values.json) {
-      writeOut(JSON.stringify({ ...report, report: team }));
+      writeAuditJson(report, team);
       // Standard output stays one JSON document: the files written go to stderr.
       if (wrote.length > 0) writeErr(wrote.join('\n'));
     } else {
