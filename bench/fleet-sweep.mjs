@@ -86,7 +86,7 @@ try {
           break;
         }
         console.log(
-          `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, lost ${result.lost}, duplicates ${result.duplicatesApplied}${result.killed ? `, back ${result.killed.backWithinSeconds} s after kill -9` : ''}${failed ? ' (FAILED a check)' : ''}`,
+          `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, lost ${result.lost}, duplicates ${result.duplicatesApplied}${result.killed ? `, back ${result.killed.backWithinSeconds} s after kill -9` : ''}${failed ? ` (FAILED: ${(result.failed ?? []).join('; ')})` : ''}`,
         );
         if (failed || result.p99Ms > P99_LIMIT_MS) break;
       }
@@ -106,7 +106,13 @@ const rows = points.map(({ widgets, teams, processes, rate, result: r, failed })
     : '–';
   return `| ${processes} | ${widgets} / ${teams} | ${r.eventsPerSecond}${failed ? ' ✗' : ''} | ${r.p50Ms} / **${r.p99Ms}** | ${r.lost} | ${r.duplicatesApplied} | ${rss} | ${cpu} | ${r.cpuCores.loadGenerator} (${Math.round(r.loadGeneratorShare * 100)} %) | ${fmt(r.redisMiB)} | ${kill} |`;
 });
-console.log(rows.join('\n'));
+const failures = points
+  .filter((p) => p.failed && p.result)
+  .map(
+    (p) =>
+      `- ✗ ${p.processes} process${p.processes > 1 ? 'es' : ''}, ${p.widgets} widgets in ${p.teams} team${p.teams > 1 ? 's' : ''}, ${p.rate} events/s: ${(p.result.failed ?? []).join('; ')}.`,
+  );
+console.log([...rows, ...failures].join('\n'));
 
 if (flags.doc) {
   const { renderSvg } = await tsImport('../src/cli/commands/report-charts.ts', import.meta.url);
@@ -114,6 +120,7 @@ if (flags.doc) {
     .filter((p) => p.result)
     .map((p) => ({
       shape: `${p.widgets} widgets, ${p.teams === 1 ? 'one team' : `${p.teams} teams`}`,
+      order: shapes.findIndex((s) => s.widgets === p.widgets && s.teams === p.teams),
       processes: `${p.processes} process${p.processes > 1 ? 'es' : ''}`,
       rate: p.rate,
       p99: Math.max(0.1, p.result.p99Ms),
@@ -122,7 +129,9 @@ if (flags.doc) {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'p99 ingest-to-widget latency against the event rate, by fleet size and shape',
     data: { values: data },
-    facet: { column: { field: 'shape', type: 'nominal', title: null } },
+    facet: {
+      column: { field: 'shape', type: 'nominal', title: null, sort: { field: 'order' } },
+    },
     spec: {
       width: 220,
       height: 180,
@@ -168,6 +177,8 @@ of that window is in brackets.
 | serve processes | widgets / teams | events/s | p50 / p99 ms | lost | duplicates applied | peak RSS per process (MiB) | CPU per process (cores) | load generator CPU (share) | Redis MiB | back after kill -9 |
 |---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+${failures.join('\n')}
 
 "Lost" counts messages that the server acknowledged but that some widget of their team never
 received. "Duplicates applied" counts messages a widget received twice (not counting a
