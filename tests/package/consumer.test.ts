@@ -103,7 +103,11 @@ describe.skipIf(!built && !inCi)('the packed package in a fresh project', () => 
     expect(audit.status, audit.stderr).toBe(0);
     const result = JSON.parse(audit.stdout);
     const chat = result.chats.find((c: { chatId: string }) => c.chatId === 'c-1');
-    expect(chat).toMatchObject({ firstResponseS: 50, firstResponseBreached: true, greetedByName: true });
+    expect(chat).toMatchObject({
+      firstResponseS: 50,
+      firstResponseBreached: true,
+      greetedByName: true,
+    });
 
     writeFileSync(join(app, 'broken.jsonl'), `${JSON.stringify(transcript[0])}\n{not json\n`);
     expect(npx(['audit', join(app, 'broken.jsonl'), '--strict']).status).toBe(1);

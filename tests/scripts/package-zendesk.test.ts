@@ -266,9 +266,7 @@ describe('package:zendesk', () => {
       },
     );
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(
-      /index\.html is missing: run `node build\/hosts\.mjs zendesk`/,
-    );
+    expect(result.stderr).toMatch(/index\.html is missing: run `node build\/hosts\.mjs zendesk`/);
     expect(existsSync(join(dir, 'x.zip'))).toBe(false);
   });
 

@@ -154,9 +154,7 @@ describeBrowser(
     beforeAll(async () => {
       assertBuilt();
       if (!existsSync(join(DIST, 'hosts/chatwoot/index.html'))) {
-        throw new Error(
-          'dist/hosts/chatwoot/ is missing: run `node build/hosts.mjs chatwoot`',
-        );
+        throw new Error('dist/hosts/chatwoot/ is missing: run `node build/hosts.mjs chatwoot`');
       }
       [chatwoot, app] = await Promise.all([startServer(), startServer()]);
       // The stranger: Chatwoot's server under another name (localhost), so another origin.

@@ -247,9 +247,7 @@ describeBrowser('LiveChat details widget (real SDK, in a page playing the Agent 
 
   beforeAll(async () => {
     if (!existsSync(join(APP_DIR, 'app.js'))) {
-      throw new Error(
-        'dist/hosts/livechat is missing: run `node build/hosts.mjs livechat`',
-      );
+      throw new Error('dist/hosts/livechat is missing: run `node build/hosts.mjs livechat`');
     }
     browser = await launch();
   });

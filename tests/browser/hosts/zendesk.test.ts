@@ -274,9 +274,7 @@ describeBrowser(
     beforeAll(async () => {
       assertBuilt();
       if (!existsSync(join(APP_DIR, 'index.html'))) {
-        throw new Error(
-          'dist/hosts/zendesk is missing: run `node build/hosts.mjs zendesk`',
-        );
+        throw new Error('dist/hosts/zendesk is missing: run `node build/hosts.mjs zendesk`');
       }
       browser = await launch();
     });
