@@ -6,7 +6,15 @@
 // - `import { mount } from 'chat-playbook'` with its declarations, checked by `tsc --noEmit`;
 // - the installed script-tag bundle (`chat-playbook/iife`) in Chromium, under the strict CSP.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -76,9 +84,13 @@ describe.skipIf(!built && !inCi)('the packed package in a fresh project', () => 
     ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
-    for (const file of ['src', 'tests', 'dist/demo', 'dist/cli.js.map', 'node_modules/.bin']) {
+    for (const file of ['src', 'tests', 'dist/demo', 'node_modules/.bin']) {
       expect(existsSync(join(installed, file)), file).toBe(false);
     }
+    // Source maps are not shipped (README "As a package").
+    const files = readdirSync(installed, { recursive: true }).map(String);
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files.some((f) => f.startsWith('dist/cli/audit-'))).toBe(true);
     // The checkout's own development tools were pruned: only what the package needs is left.
     expect(existsSync(join(app, 'node_modules/vitest'))).toBe(false);
     expect(existsSync(join(app, 'node_modules/socket.io'))).toBe(true);
