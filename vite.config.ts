@@ -26,7 +26,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
-import { buildLibrary } from './demo/sop-library.ts';
 import pkg from './package.json' with { type: 'json' };
 import { RUNTIME_MODULES } from './src/adapters/lazy-view.ts';
 
@@ -83,8 +82,10 @@ function demoLibrary(): Plugin {
     resolveId(source) {
       return source === id ? `\0${id}` : null;
     },
-    load(resolved) {
+    async load(resolved) {
       if (resolved !== `\0${id}`) return null;
+      // Loaded here, not at the top: the other builds need no Markdown or YAML parser.
+      const { buildLibrary } = await import('./demo/sop-library.ts');
       const dir = resolve(root, 'demo/library');
       const sources = readdirSync(dir).map((name) => {
         const path = join(dir, name);

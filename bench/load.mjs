@@ -43,7 +43,6 @@ const RATE = Number(flags.rate);
 const BATCH = Number(flags.batch);
 const PROCESSES = Number(flags.processes);
 const KILL = flags.kill ?? PROCESSES > 1;
-const ENGINE_WIDGETS = Math.min(5, WIDGETS); // widgets that also run the full engine
 for (const [k, v] of Object.entries({ SECONDS, WIDGETS, TEAMS, CHATS, RATE, BATCH, PROCESSES })) {
   if (!Number.isInteger(v) || v <= 0)
     throw new Error(`--${k.toLowerCase()} must be a positive integer`);
@@ -65,7 +64,6 @@ const { createSocketTransport } = await tsImport(
   '../src/adapters/socket-transport.ts',
   import.meta.url,
 );
-const { addEvent, createTimeline } = await tsImport('../src/core/index.ts', import.meta.url);
 const { signToken } = await tsImport('../src/server/auth.ts', import.meta.url);
 
 const SECRET = randomBytes(32).toString('hex');
@@ -235,8 +233,6 @@ function makeWidget(i) {
     online: false,
     wentOfflineAt: null,
     backAt: null,
-    timelines: i < ENGINE_WIDGETS ? new Map() : null,
-    seq: 0,
   };
   const transport = createSocketTransport(
     { url, token, ioOptions: { transports: ['websocket'] } },
@@ -246,14 +242,6 @@ function makeWidget(i) {
     events(events) {
       const now = performance.now();
       for (const e of events) {
-        if (w.timelines) {
-          let t = w.timelines.get(e.chatId);
-          if (!t) {
-            t = createTimeline(e.chatId);
-            w.timelines.set(e.chatId, t);
-          }
-          addEvent(t, e, ++w.seq, []);
-        }
         if (e.type !== 'message') {
           w.others += 1;
           continue;

@@ -389,13 +389,18 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
   const maxPending = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
   const checkPending = setInterval(() => {
     for (const socket of widgets.sockets.values()) {
-      const pending = pendingBytes(socket);
-      if (pending <= maxPending) continue;
-      const claims = socket.data.claims as TokenClaims | undefined;
-      options.warn(
-        `widget ${claims?.sub ?? socket.id} (team ${claims?.team ?? '?'}): ${pending} bytes unsent, over ${maxPending}: disconnected (it resumes from its offset)`,
-      );
-      socket.disconnect(true);
+      // A throw here would escape the timer and stop the process: it costs this socket only.
+      try {
+        const pending = pendingBytes(socket);
+        if (pending <= maxPending) continue;
+        const claims = socket.data.claims as TokenClaims | undefined;
+        options.warn(
+          `widget ${claims?.sub ?? socket.id} (team ${claims?.team ?? '?'}): ${pending} bytes unsent, over ${maxPending}: disconnected (it resumes from its offset)`,
+        );
+        socket.disconnect(true);
+      } catch (err) {
+        options.warn(`unsent-output check of ${socket.id}: ${(err as Error)?.message ?? err}`);
+      }
     }
   }, PENDING_CHECK_MS);
   checkPending.unref();
