@@ -115,6 +115,26 @@ function cloneState(s: ChatState): ChatState {
  */
 type Own = (state: ChatState) => ChatState;
 
+const itself: Own = (state) => state;
+
+/**
+ * `periods` with the wait [from, to] added. `reduce` copies the list (earlier states share
+ * it); `reduceInPlace` appends to a list its own updates made (the shared empty one is
+ * frozen), so a long chat does not copy its waits again at every reply.
+ */
+function withWait(
+  periods: readonly number[],
+  from: number,
+  to: number,
+  own: Own,
+): readonly number[] {
+  if (own === itself && periods !== NONE) {
+    (periods as number[]).push(from, to);
+    return periods;
+  }
+  return [...periods, from, to];
+}
+
 function applyStarted(state: ChatState | undefined, event: ChatStartedEvent, own: Own): ChatState {
   const base = state ?? newChat(event.chatId, event.at);
   // A second chat.started is ignored; a first one after a message still names the customer.
@@ -191,7 +211,7 @@ function applyMessage(
     next.firstAgentText = event.text;
     next.firstResponderId = author;
   } else if (next.waitingSince !== null) {
-    next.periods = [...base.periods, [next.waitingSince, event.at]];
+    next.periods = withWait(base.periods, next.waitingSince, event.at, own);
   }
   // A hold message starts a wait of its own, even if the customer says nothing.
   next.waitingSince = hold ? event.at : null;
@@ -244,8 +264,6 @@ export function reduce(
   return apply(state, event, holdPhrases, cloneState);
 }
 
-const itself: Own = (state) => state;
-
 /**
  * `reduce` for a caller that owns `state` and has handed it to no one (the batch audit):
  * the state is updated in place rather than copied, so a long transcript leaves no old
@@ -274,9 +292,9 @@ function apply(
     case 'chat.closed': {
       if (!state || state.closedAt !== null) return state;
       // A wait still open at End ends at End.
-      const periods: ChatState['periods'] =
+      const periods =
         state.waitingSince !== null
-          ? [...state.periods, [state.waitingSince, event.at]]
+          ? withWait(state.periods, state.waitingSince, event.at, own)
           : state.periods;
       const next = own(state);
       next.closedAt = event.at;

@@ -247,8 +247,13 @@ function sopIdsOf(value: unknown): string[] {
 
 /** Validates one decoded JSON value as a protocol or playbook event. */
 export function validateEvent(input: unknown): Validated {
+  return validate(input, true);
+}
+
+/** `walkDepth` false: the caller knows the value cannot nest past MAX_EVENT_DEPTH. */
+function validate(input: unknown, walkDepth: boolean): Validated {
   if (!isObject(input)) return { kind: 'invalid', error: 'not a JSON object' };
-  if (nestsDeeperThan(input, MAX_EVENT_DEPTH)) {
+  if (walkDepth && nestsDeeperThan(input, MAX_EVENT_DEPTH)) {
     return { kind: 'invalid', error: `(event): nested deeper than ${MAX_EVENT_DEPTH} levels` };
   }
   const type = input.type;
@@ -284,5 +289,19 @@ export function parseEventLine(line: string): Validated | { kind: 'blank' } {
   } catch (err) {
     return { kind: 'invalid', error: `not valid JSON (${(err as Error).message})` };
   }
-  return validateEvent(value);
+  return validate(value, mayNestDeeperThan(trimmed, MAX_EVENT_DEPTH));
+}
+
+/**
+ * Whether JSON text could nest deeper than `limit`: each level opens with a `{` or `[`, so
+ * text with `limit` of them or fewer cannot, and a transcript line needs no walk of its value.
+ */
+function mayNestDeeperThan(text: string, limit: number): boolean {
+  let openers = 0;
+  for (const opener of ['{', '[']) {
+    for (let i = text.indexOf(opener); i !== -1; i = text.indexOf(opener, i + 1)) {
+      if (++openers > limit) return true;
+    }
+  }
+  return false;
 }

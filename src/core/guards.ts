@@ -11,19 +11,22 @@ export function escapeRegExp(text: string): string {
 }
 
 /**
- * Whether `value` nests deeper than `limit` arrays/objects. Walks iteratively and stops at
- * the first path past the limit, so a value nested thousands deep is refused before any
- * recursive code (JSON.stringify, spread, validation) can overflow the stack on it.
+ * Whether `value` nests deeper than `limit` arrays/objects. The walk stops at the first path
+ * past the limit, so it never recurses more than `limit` levels, and a value nested
+ * thousands deep is refused before any recursive code (JSON.stringify, spread, validation)
+ * can overflow the stack on it. Bounded recursion: no stack of tuples to allocate per event.
  */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const stack: Array<[object, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (depth > limit) return true;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  return typeof value === 'object' && value !== null && deeper(value, 1, limit);
+}
+
+function deeper(node: object, depth: number, limit: number): boolean {
+  if (depth > limit) return true;
+  const children: readonly unknown[] = Array.isArray(node) ? node : Object.values(node);
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (typeof child === 'object' && child !== null && deeper(child, depth + 1, limit)) {
+      return true;
     }
   }
   return false;

@@ -63,7 +63,8 @@ export function measure(state: ChatState, rules: ChatRules, end: number): Measur
     if (over(length, rules.maxGapS)) gapBreaches += 1;
     else if (over(length, rules.gapWarnS)) gapWarnings += 1;
   };
-  for (const [from, to] of state.periods) count(to - from);
+  const { periods } = state;
+  for (let i = 0; i < periods.length; i += 2) count(periods[i + 1]! - periods[i]!);
   if (state.waitingSince !== null) count(Math.max(0, end - state.waitingSince));
   return { firstResponseMs, firstResponseBreached, longestGapMs, gapBreaches, gapWarnings };
 }

@@ -229,8 +229,11 @@ export interface ChatState {
   firstAgentText: string | null;
   /** Open waiting period's start, or null when the customer is not waiting. */
   waitingSince: number | null;
-  /** Ended waiting periods, as [start, end] pairs in time order. */
-  periods: ReadonlyArray<readonly [number, number]>;
+  /**
+   * Ended waiting periods in time order, flat: `[start0, end0, start1, end1, …]`. One array
+   * of numbers per chat, not an array per wait: an audit holds tens of thousands of chats.
+   */
+  periods: readonly number[];
   customerMessages: number;
   agentMessages: number;
   lastCustomerAt: number | null;

@@ -81,8 +81,11 @@ export function pastBreach(
     return { ms: c.elapsedMs, end: state.firstAgentAt === null ? 'closed' : 'answered' };
   }
   let longest: readonly [number, number] = [0, c.elapsedMs];
-  for (const period of state.periods) {
-    if (period[1] - period[0] > longest[1] - longest[0]) longest = period;
+  const { periods } = state;
+  for (let i = 0; i < periods.length; i += 2) {
+    const from = periods[i]!;
+    const to = periods[i + 1]!;
+    if (to - from > longest[1] - longest[0]) longest = [from, to];
   }
   const ms = longest[1] - longest[0];
   return { ms, end: longest[1] === state.closedAt ? 'closed' : 'answered' };

@@ -207,10 +207,11 @@ function breachesByHourOf(chats: readonly ChatFigures[], timeZone: string) {
       hours[hourOf(state.start + rules.firstResponseS * 1000, timeZone)]!.firstResponse += 1;
     }
     // The same waits `measure` counts: ended ones, and one still open at audit's End.
-    const waits: Array<readonly [number, number]> = [...state.periods];
-    if (state.waitingSince !== null) waits.push([state.waitingSince, auditEnd(state)]);
-    for (const [from, to] of waits) {
-      if ((to - from) / 1000 > rules.maxGapS) {
+    const waits = [...state.periods];
+    if (state.waitingSince !== null) waits.push(state.waitingSince, auditEnd(state));
+    for (let i = 0; i < waits.length; i += 2) {
+      const from = waits[i]!;
+      if ((waits[i + 1]! - from) / 1000 > rules.maxGapS) {
         hours[hourOf(from + rules.maxGapS * 1000, timeZone)]!.gap += 1;
       }
     }
