@@ -93,8 +93,17 @@ export function chatFigures(
  * below it (so the median of an even count is the lower middle). Null for no values.
  */
 export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return nearestRank(ascending(values), p);
+}
+
+/** A sorted copy, for several percentiles of one list. */
+function ascending(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+/** `percentile` of values already in ascending order. */
+function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
@@ -119,8 +128,8 @@ function figuresOf(
   const responded = chats.filter((c) =>
     agentId === null ? c.audit.firstResponseS !== null : c.facts.state.firstResponderId === agentId,
   );
-  const firstResponseTimes = responded.map((c) => c.audit.firstResponseS!);
-  const handling = chats.flatMap((c) => (c.handlingS === null ? [] : [c.handlingS]));
+  const firstResponseTimes = ascending(responded.map((c) => c.audit.firstResponseS!));
+  const handling = ascending(chats.flatMap((c) => (c.handlingS === null ? [] : [c.handlingS])));
   const checklistPct: Record<string, number | null> = {};
   for (const id of checklistIds) {
     checklistPct[id] = pct(
@@ -142,8 +151,8 @@ function figuresOf(
       responded.filter((c) => !c.audit.firstResponseBreached).length,
       responded.length,
     ),
-    firstResponseMedianS: percentile(firstResponseTimes, 50),
-    firstResponseP90S: percentile(firstResponseTimes, 90),
+    firstResponseMedianS: nearestRank(firstResponseTimes, 50),
+    firstResponseP90S: nearestRank(firstResponseTimes, 90),
     longestWaitS: chats.length === 0 ? null : Math.max(...chats.map((c) => c.audit.longestGapS)),
     gapBreachesPerChat: ratio(
       chats.reduce((sum, c) => sum + c.audit.gapBreaches, 0),
@@ -151,8 +160,8 @@ function figuresOf(
     ),
     greetedByNamePct: pct(responded.filter((c) => c.audit.greetedByName).length, responded.length),
     checklistPct,
-    handlingMedianS: percentile(handling, 50),
-    handlingP90S: percentile(handling, 90),
+    handlingMedianS: nearestRank(handling, 50),
+    handlingP90S: nearestRank(handling, 90),
     escalations: escalated.length,
     escalationsWithSopOpened: escalated.filter((c) => c.escalationSopOpened).length,
     qaTags,
@@ -207,14 +216,14 @@ function breachesByHourOf(chats: readonly ChatFigures[], timeZone: string) {
       hours[hourOf(state.start + rules.firstResponseS * 1000, timeZone)]!.firstResponse += 1;
     }
     // The same waits `measure` counts: ended ones, and one still open at audit's End.
-    const waits = [...state.periods];
-    if (state.waitingSince !== null) waits.push(state.waitingSince, auditEnd(state));
-    for (let i = 0; i < waits.length; i += 2) {
-      const from = waits[i]!;
-      if ((waits[i + 1]! - from) / 1000 > rules.maxGapS) {
+    const count = (from: number, to: number) => {
+      if ((to - from) / 1000 > rules.maxGapS) {
         hours[hourOf(from + rules.maxGapS * 1000, timeZone)]!.gap += 1;
       }
-    }
+    };
+    const { periods } = state;
+    for (let i = 0; i < periods.length; i += 2) count(periods[i]!, periods[i + 1]!);
+    if (state.waitingSince !== null) count(state.waitingSince, auditEnd(state));
   }
   return hours;
 }

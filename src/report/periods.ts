@@ -73,16 +73,27 @@ function wallAsUtcSlow(at: number, timeZone: string): number {
  * costliest step on a million events without this.
  */
 const QUARTER_MS = 900_000;
-const offsets = new Map<string, number>();
+/** Per zone, its offset (ms) by quarter-hour number; a report asks of one zone at a time. */
+const offsets = new Map<string, Map<number, number>>();
+let lastZone = '';
+let lastOffsets = new Map<number, number>();
 
 function wallAsUtc(at: number, timeZone: string): number {
-  const quarter = Math.floor(at / QUARTER_MS) * QUARTER_MS;
-  const key = `${timeZone}|${quarter}`;
-  let offset = offsets.get(key);
+  if (timeZone !== lastZone) {
+    let known = offsets.get(timeZone);
+    if (!known) {
+      known = new Map();
+      offsets.set(timeZone, known);
+    }
+    lastZone = timeZone;
+    lastOffsets = known;
+  }
+  const quarter = Math.floor(at / QUARTER_MS);
+  let offset = lastOffsets.get(quarter);
   if (offset === undefined) {
-    if (offsets.size >= 200_000) offsets.clear();
-    offset = wallAsUtcSlow(quarter, timeZone) - quarter;
-    offsets.set(key, offset);
+    if (lastOffsets.size >= 200_000) lastOffsets.clear();
+    offset = wallAsUtcSlow(quarter * QUARTER_MS, timeZone) - quarter * QUARTER_MS;
+    lastOffsets.set(quarter, offset);
   }
   return at + offset;
 }
@@ -163,5 +174,7 @@ function spanOf(
 
 /** The hour of day (0–23) of `at` in the zone. */
 export function hourOf(at: number, timeZone: string): number {
-  return wallClock(at, timeZone).hour;
+  // getUTCHours of the wall clock, without a Date per call (the report asks per breach).
+  const hours = Math.floor(wallAsUtc(at, timeZone) / 3_600_000) % 24;
+  return hours < 0 ? hours + 24 : hours;
 }
