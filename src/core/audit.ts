@@ -22,9 +22,29 @@ interface ChatRun {
   state: ChatState | undefined;
   /** Greatest `at` applied: an event before it is out of order. */
   lastAt: number;
-  /** Message ids applied, for duplicates; dropped once the chat is closed. */
-  messageIds: Set<string> | null;
+  /**
+   * Message ids applied, for duplicates; dropped once the chat is closed. A list while short
+   * (scanning a chat's few ids is cheaper than hashing each), a set beyond that.
+   */
+  messageIds: string[] | Set<string> | null;
   duplicates: number;
+}
+
+/** Ids a chat keeps as a list before it switches to a set. */
+const MESSAGE_ID_LIST_LIMIT = 32;
+
+/** Whether the chat applied a message with this id already; remembers the id if not. */
+function seenBefore(chat: ChatRun, id: string): boolean {
+  const ids = chat.messageIds!;
+  if (!Array.isArray(ids)) {
+    if (ids.has(id)) return true;
+    ids.add(id);
+    return false;
+  }
+  if (ids.includes(id)) return true;
+  if (ids.length < MESSAGE_ID_LIST_LIMIT) ids.push(id);
+  else chat.messageIds = new Set([...ids, id]);
+  return false;
 }
 
 /**
@@ -52,7 +72,7 @@ export function auditEvent(run: AuditRun, event: ChatEvent): void {
   if (run.needsReplay.has(chatId)) return;
   let chat = run.chats.get(chatId);
   if (!chat) {
-    chat = { state: undefined, lastAt: event.at, messageIds: new Set(), duplicates: 0 };
+    chat = { state: undefined, lastAt: event.at, messageIds: [], duplicates: 0 };
     run.chats.set(chatId, chat);
   }
   if (event.at < chat.lastAt) {
@@ -65,12 +85,9 @@ export function auditEvent(run: AuditRun, event: ChatEvent): void {
   const closed = chat.state?.closedAt != null;
   // After close the timers ignore protocol events, and a copy after close is no duplicate.
   if (closed && isProtocolEvent(event)) return;
-  if (event.type === 'message' && chat.messageIds) {
-    if (chat.messageIds.has(event.id)) {
-      chat.duplicates += 1;
-      return;
-    }
-    chat.messageIds.add(event.id);
+  if (event.type === 'message' && chat.messageIds && seenBefore(chat, event.id)) {
+    chat.duplicates += 1;
+    return;
   }
   chat.state = reduceInPlace(chat.state, event, run.config.holdPhrases);
   if (!closed && chat.state?.closedAt != null) chat.messageIds = null;
