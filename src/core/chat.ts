@@ -118,17 +118,19 @@ type Own = (state: ChatState) => ChatState;
 const itself: Own = (state) => state;
 
 /**
- * `periods` with the wait [from, to] added. `reduce` copies the list (earlier states share
- * it); `reduceInPlace` appends to a list its own updates made (the shared empty one is
- * frozen), so a long chat does not copy its waits again at every reply.
+ * `periods` with the wait [from, to] added, for the record `next` that `own` gave. `reduce`
+ * copies the list (earlier states share it); `reduceInPlace` (where `next` is the state
+ * itself) appends to a list its own updates made (the shared empty one is frozen), so a long
+ * chat does not copy its waits again at every reply.
  */
 function withWait(
-  periods: readonly number[],
+  next: ChatState,
+  base: ChatState,
   from: number,
   to: number,
-  own: Own,
 ): readonly number[] {
-  if (own === itself && periods !== NONE) {
+  const { periods } = base;
+  if (next === base && periods !== NONE) {
     (periods as number[]).push(from, to);
     return periods;
   }
@@ -211,7 +213,7 @@ function applyMessage(
     next.firstAgentText = event.text;
     next.firstResponderId = author;
   } else if (next.waitingSince !== null) {
-    next.periods = withWait(base.periods, next.waitingSince, event.at, own);
+    next.periods = withWait(next, base, next.waitingSince, event.at);
   }
   // A hold message starts a wait of its own, even if the customer says nothing.
   next.waitingSince = hold ? event.at : null;
@@ -292,14 +294,12 @@ function apply(
     case 'chat.closed': {
       if (!state || state.closedAt !== null) return state;
       // A wait still open at End ends at End.
-      const periods =
-        state.waitingSince !== null
-          ? withWait(state.periods, state.waitingSince, event.at, own)
-          : state.periods;
       const next = own(state);
+      if (state.waitingSince !== null) {
+        next.periods = withWait(next, state, state.waitingSince, event.at);
+      }
       next.closedAt = event.at;
       next.waitingSince = null;
-      next.periods = periods;
       return next;
     }
     case 'chat.assigned': {

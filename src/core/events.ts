@@ -63,24 +63,21 @@ function limited(value: string, path: string): string {
   return value;
 }
 
-function requiredString(obj: Obj, field: string, path = field): string {
-  const value = obj[field];
+function requiredString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     fail(path, `must be a non-empty string (${describe(value)})`);
   }
   return limited(value, path);
 }
 
-function optionalString(obj: Obj, field: string, path = field): string | undefined {
-  const value = obj[field];
+function optionalString(value: unknown, path: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') fail(path, `must be a string (${describe(value)})`);
   return limited(value, path);
 }
 
 /** An agent id, null, or missing (undefined): an id is a non-empty string within its limit. */
-function optionalAgentId(obj: Obj, field: string): string | null | undefined {
-  const value = obj[field];
+function optionalAgentId(value: unknown, field: string): string | null | undefined {
   if (value === undefined || value === null) return value;
   if (typeof value !== 'string' || value === '') {
     fail(field, `must be an agent id or null (${describe(value)})`);
@@ -88,22 +85,20 @@ function optionalAgentId(obj: Obj, field: string): string | null | undefined {
   return limited(value, field);
 }
 
-function optionalBoolean(obj: Obj, field: string): boolean | undefined {
-  const value = obj[field];
+function optionalBoolean(value: unknown, field: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') fail(field, `must be true or false (${describe(value)})`);
   return value;
 }
 
-function text(obj: Obj, field: string, allowEmpty: boolean): string {
-  const value = obj[field];
+function text(value: unknown, field: string, allowEmpty: boolean): string {
   if (typeof value !== 'string') fail(field, `must be a string (${describe(value)})`);
   if (!allowEmpty && value.trim() === '') fail(field, 'must not be empty');
   return limited(value, field);
 }
 
 function chatIdOf(obj: Obj): string {
-  return requiredString(obj, 'chatId');
+  return requiredString(obj.chatId, 'chatId');
 }
 
 function atOf(obj: Obj): number {
@@ -122,9 +117,9 @@ function customerOf(obj: Obj): Customer | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) fail('customer', `must be an object (${describe(value)})`);
   const customer: Customer = {};
-  const id = optionalString(value, 'id', 'customer.id');
-  const name = optionalString(value, 'name', 'customer.name');
-  const tier = optionalString(value, 'tier', 'customer.tier');
+  const id = optionalString(value.id, 'customer.id');
+  const name = optionalString(value.name, 'customer.name');
+  const tier = optionalString(value.tier, 'customer.tier');
   if (id !== undefined) customer.id = id;
   if (name !== undefined) customer.name = name;
   if (tier !== undefined) customer.tier = tier;
@@ -136,20 +131,20 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
     case 'chat.started': {
       const event: ChatEvent = { type, chatId: chatIdOf(obj), at: atOf(obj) };
       const customer = customerOf(obj);
-      const channel = optionalString(obj, 'channel');
-      const caseRef = optionalString(obj, 'caseRef');
+      const channel = optionalString(obj.channel, 'channel');
+      const caseRef = optionalString(obj.caseRef, 'caseRef');
       if (customer) event.customer = customer;
       if (channel !== undefined) event.channel = channel;
       if (caseRef) event.caseRef = caseRef;
       // null reads as "not assigned yet", the same as leaving the field out.
-      const assignee = optionalAgentId(obj, 'assignee');
+      const assignee = optionalAgentId(obj.assignee, 'assignee');
       if (assignee) event.assignee = assignee;
       return event;
     }
     case 'message': {
       const chatId = chatIdOf(obj);
       const at = atOf(obj);
-      const id = requiredString(obj, 'id');
+      const id = requiredString(obj.id, 'id');
       const author = obj.author;
       if (typeof author !== 'string' || !AUTHORS.has(author)) {
         fail('author', `must be one of customer, agent, bot, system (${describe(author)})`);
@@ -160,11 +155,11 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
         at,
         id,
         author: author as Author,
-        text: text(obj, 'text', true),
-        internal: optionalBoolean(obj, 'internal') ?? false,
-        hold: optionalBoolean(obj, 'hold') ?? false,
+        text: text(obj.text, 'text', true),
+        internal: optionalBoolean(obj.internal, 'internal') ?? false,
+        hold: optionalBoolean(obj.hold, 'hold') ?? false,
       };
-      const agentId = optionalString(obj, 'agentId');
+      const agentId = optionalString(obj.agentId, 'agentId');
       if (agentId !== undefined) event.agentId = agentId;
       return event;
     }
@@ -172,7 +167,7 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
       return { type, chatId: chatIdOf(obj), at: atOf(obj) };
     case 'chat.assigned':
       try {
-        const agentId = optionalAgentId(obj, 'agentId');
+        const agentId = optionalAgentId(obj.agentId, 'agentId');
         if (agentId === undefined) fail('agentId', 'must be an agent id or null');
         return { type, chatId: chatIdOf(obj), at: atOf(obj), agentId };
       } catch {
@@ -184,11 +179,12 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
         type,
         chatId: chatIdOf(obj),
         at: atOf(obj),
-        item: requiredString(obj, 'item'),
-        checked: optionalBoolean(obj, 'checked') ?? fail('checked', 'must be true or false'),
+        item: requiredString(obj.item, 'item'),
+        checked:
+          optionalBoolean(obj.checked, 'checked') ?? fail('checked', 'must be true or false'),
       };
-      const by = optionalString(obj, 'by');
-      const reason = optionalString(obj, 'reason');
+      const by = optionalString(obj.by, 'by');
+      const reason = optionalString(obj.reason, 'reason');
       if (by !== undefined) event.by = by;
       if (reason?.trim()) event.reason = reason.trim();
       // A QA tag without a reason tells the reviewer nothing (protocol.md checklist: `qa`).
@@ -202,9 +198,9 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
         type,
         chatId: chatIdOf(obj),
         at: atOf(obj),
-        text: text(obj, 'text', false),
+        text: text(obj.text, 'text', false),
       };
-      const by = optionalString(obj, 'by');
+      const by = optionalString(obj.by, 'by');
       if (by !== undefined) event.by = by;
       return event;
     }
@@ -213,22 +209,22 @@ function parseKnown(type: string, obj: Obj): ChatEvent | null {
         type,
         chatId: chatIdOf(obj),
         at: atOf(obj),
-        sopId: requiredString(obj, 'sopId'),
-        replyId: requiredString(obj, 'replyId'),
-        filled: optionalBoolean(obj, 'filled') ?? fail('filled', 'must be true or false'),
+        sopId: requiredString(obj.sopId, 'sopId'),
+        replyId: requiredString(obj.replyId, 'replyId'),
+        filled: optionalBoolean(obj.filled, 'filled') ?? fail('filled', 'must be true or false'),
       };
-      const text = optionalString(obj, 'text');
+      const text = optionalString(obj.text, 'text');
       if (text !== undefined) event.text = text;
-      const by = optionalString(obj, 'by');
+      const by = optionalString(obj.by, 'by');
       if (by !== undefined) event.by = by;
       return event;
     }
     case 'playbook.opened':
     case 'playbook.suggested': {
       const event = { type, chatId: chatIdOf(obj), at: atOf(obj) } as ChatEvent & { by?: string };
-      if (event.type === 'playbook.opened') event.sopId = requiredString(obj, 'sopId');
+      if (event.type === 'playbook.opened') event.sopId = requiredString(obj.sopId, 'sopId');
       else if (event.type === 'playbook.suggested') event.sopIds = sopIdsOf(obj.sopIds);
-      const by = optionalString(obj, 'by');
+      const by = optionalString(obj.by, 'by');
       if (by !== undefined) event.by = by;
       return event;
     }
@@ -242,7 +238,7 @@ function sopIdsOf(value: unknown): string[] {
   if (!Array.isArray(value) || value.length > MAX_SUGGESTED_SOPS) {
     fail('sopIds', `must be a list of at most ${MAX_SUGGESTED_SOPS} SOP ids (${describe(value)})`);
   }
-  return value.map((_, i) => requiredString(value as unknown as Obj, String(i), 'sopIds'));
+  return value.map((id) => requiredString(id, 'sopIds'));
 }
 
 /** Validates one decoded JSON value as a protocol or playbook event. */

@@ -80,13 +80,15 @@ export function pastBreach(
   if (clock === 'firstResponse') {
     return { ms: c.elapsedMs, end: state.firstAgentAt === null ? 'closed' : 'answered' };
   }
-  let longest: readonly [number, number] = [0, c.elapsedMs];
+  // The longest ended wait, if longer than the clock's reading; `end` is when it ended.
+  let ms = c.elapsedMs;
+  let end = ms;
   const { periods } = state;
-  for (let i = 0; i < periods.length; i += 2) {
-    const from = periods[i]!;
-    const to = periods[i + 1]!;
-    if (to - from > longest[1] - longest[0]) longest = [from, to];
+  for (let i = 1; i < periods.length; i += 2) {
+    if (periods[i]! - periods[i - 1]! > ms) {
+      end = periods[i]!;
+      ms = end - periods[i - 1]!;
+    }
   }
-  const ms = longest[1] - longest[0];
-  return { ms, end: longest[1] === state.closedAt ? 'closed' : 'answered' };
+  return { ms, end: end === state.closedAt ? 'closed' : 'answered' };
 }
