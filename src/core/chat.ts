@@ -123,12 +123,7 @@ const itself: Own = (state) => state;
  * itself) appends to a list its own updates made (the shared empty one is frozen), so a long
  * chat does not copy its waits again at every reply.
  */
-function withWait(
-  next: ChatState,
-  base: ChatState,
-  from: number,
-  to: number,
-): readonly number[] {
+function withWait(next: ChatState, base: ChatState, from: number, to: number): readonly number[] {
   const { periods } = base;
   if (next === base && periods !== NONE) {
     (periods as number[]).push(from, to);
