@@ -24,9 +24,20 @@ const AGENT_LINES = [
   'Thank you for chatting with us, your case reference is {ref}.',
 ];
 
+/** The agents of a `widget` transcript: a team of 40. */
+const AGENT_IDS = Array.from({ length: 40 }, (_, i) => `agent-${String(i + 1).padStart(2, '0')}`);
+/** The SOP ids the widget suggests from (a library of 30). */
+const SOP_IDS = Array.from({ length: 30 }, (_, i) => `CS-${String(i + 1).padStart(3, '0')}`);
+
 export interface TranscriptOptions {
   events: number;
   seed?: number;
+  /**
+   * A transcript as our own server logs it: agent ids on agents' messages, assignments and
+   * transfers, and the widget's events (suggestions, SOPs opened, replies inserted, notes and
+   * QA tags after the close). Without it, the protocol's events alone, as before.
+   */
+  widget?: boolean;
   /** Share of lines moved a few positions later (0–1). */
   lateShare?: number;
   duplicateShare?: number;
@@ -46,16 +57,16 @@ export function generateTranscript(options: TranscriptOptions): string[] {
     const first = name.split(' ')[0]!;
     let at = t0 + Math.floor(random() * 8 * 3600_000);
     const tier = random() < 0.1 ? 'vip' : 'standard';
-    rows.push({
-      at,
-      line: JSON.stringify({
-        type: 'chat.started',
-        chatId,
-        at: new Date(at).toISOString(),
-        customer: { id: `u-${chat}`, name, tier },
-        channel: random() < 0.3 ? 'mobile' : 'web',
-      }),
-    });
+    const startedEvent: Record<string, unknown> = {
+      type: 'chat.started',
+      chatId,
+      at: new Date(at).toISOString(),
+      customer: { id: `u-${chat}`, name, tier },
+      channel: random() < 0.3 ? 'mobile' : 'web',
+    };
+    const widget = options.widget ? widgetEvents(random, chatId) : null;
+    if (widget && random() < 0.6) startedEvent.assignee = widget.agent();
+    rows.push({ at, line: JSON.stringify(startedEvent) });
     const messages = 8 + Math.floor(random() * 24);
     for (let m = 0; m < messages && rows.length < options.events; m++) {
       at += 3000 + Math.floor(random() * 140_000);
@@ -75,6 +86,7 @@ export function generateTranscript(options: TranscriptOptions): string[] {
         text,
       };
       if (author === 'agent' && random() < 0.05) event.internal = true;
+      if (widget) widget.around(event, at, text, rows);
       rows.push({ at, line: JSON.stringify(event) });
     }
     if (rows.length < options.events && random() < 0.9) {
@@ -83,6 +95,7 @@ export function generateTranscript(options: TranscriptOptions): string[] {
         at,
         line: JSON.stringify({ type: 'chat.closed', chatId, at: new Date(at).toISOString() }),
       });
+      widget?.afterClose(at, rows);
     }
   }
   rows.length = options.events;
@@ -106,4 +119,73 @@ export function generateTranscript(options: TranscriptOptions): string[] {
     lines[Math.floor(random() * n)] = '{"type":"message","chatId":"broken"';
   }
   return lines;
+}
+
+/**
+ * One chat's widget side for a `widget` transcript: its agent (who may hand it over), and the
+ * events the sidebar logs around its messages. Draws from the transcript's generator only for
+ * `widget` transcripts, so the plain one stays as it was.
+ */
+function widgetEvents(random: () => number, chatId: string) {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  let agent = pick(AGENT_IDS);
+  let suggested: string[] = [];
+  const add = (rows: Array<{ at: number; line: string }>, at: number, event: object) =>
+    rows.push({ at, line: JSON.stringify({ chatId, at: new Date(at).toISOString(), ...event }) });
+  return {
+    agent: () => agent,
+    /** Before a message: a transfer now and then, fresh suggestions, a reply inserted. */
+    around(
+      event: Record<string, unknown>,
+      at: number,
+      text: string,
+      rows: Array<{ at: number; line: string }>,
+    ): void {
+      if (event.author === 'customer') {
+        if (suggested.length === 0 || random() < 0.15) {
+          suggested = [pick(SOP_IDS), pick(SOP_IDS), pick(SOP_IDS)];
+          add(rows, at + 1000, { type: 'playbook.suggested', sopIds: suggested, by: agent });
+          if (random() < 0.4) {
+            add(rows, at + 4000, { type: 'playbook.opened', sopId: suggested[0], by: agent });
+          }
+        }
+        return;
+      }
+      if (event.author !== 'agent') return;
+      if (random() < 0.02) {
+        agent = pick(AGENT_IDS);
+        add(rows, at - 3000, { type: 'chat.assigned', agentId: agent });
+      }
+      event.agentId = agent;
+      if (suggested.length > 0 && random() < 0.3) {
+        add(rows, at - 2000, {
+          type: 'playbook.reply',
+          sopId: suggested[0],
+          replyId: 'r1',
+          filled: true,
+          text,
+          by: agent,
+        });
+      }
+    },
+    /** After the close: a note, now and then a QA tag. */
+    afterClose(at: number, rows: Array<{ at: number; line: string }>): void {
+      if (random() < 0.08) {
+        add(rows, at + 30_000, {
+          type: 'playbook.note',
+          text: 'Customer will call back',
+          by: agent,
+        });
+      }
+      if (random() < 0.03) {
+        add(rows, at + 60_000, {
+          type: 'playbook.check',
+          item: 'qa',
+          checked: true,
+          reason: 'Tone',
+          by: agent,
+        });
+      }
+    },
+  };
 }
