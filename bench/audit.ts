@@ -239,7 +239,7 @@ report's per-agent rows, ownership and SOP usage do their real work.
 Issue 16 aims at 2× the baseline's time and under 100 MB. The build before that work measured
 5.98× and 379 MB in this same harness, and 4.4–4.6× and 225 MB before the second round
 below. **Neither aim is met**, and the floor row says why they are far: reading and validating
-alone take about 1.4× and peak at the baseline's ~91 MB (Node itself ~42 MB, V8's young
+alone take ${x(floorMs / baselineMs)} and peak at ${mb(result.floor.maxRssMb)} (Node itself ~42 MB, V8's young
 generation and the read buffers the rest). Under 100 MB leaves under 10 MB for everything an
 audit of ~47,000 chats keeps, and 2× leaves about 0.6 µs an event for the engine, the audit
 lines and the team report together. Where the time above the floor goes now (\`node
