@@ -309,6 +309,19 @@ describe('Events: fields and bad input', () => {
     expect(parseEventLine(text)).toEqual({ kind: 'blank' });
   });
 
+  // A line is walked for depth only when it has enough brackets to nest past the limit.
+  it('a line nested past the depth limit is refused; brackets inside text nest nothing', () => {
+    const deep = { ...okMessage, extra: JSON.parse(`${'['.repeat(20)}${']'.repeat(20)}`) };
+    expect(parseEventLine(line(deep))).toEqual({
+      kind: 'invalid',
+      error: '(event): nested deeper than 16 levels',
+    });
+    const shallow = { ...okMessage, extra: JSON.parse(`${'['.repeat(15)}${']'.repeat(15)}`) };
+    expect(parseEventLine(line(shallow)).kind).toBe('event');
+    const bracketsInText = { ...okMessage, text: `see ${'[{'.repeat(30)} here` };
+    expect(parseEventLine(line(bracketsInText)).kind).toBe('event');
+  });
+
   it('a trailing \\r is dropped', () => {
     const text = line(okMessage);
     expect(parseEventLine(`${text}\r`)).toEqual(parseEventLine(text));
