@@ -161,8 +161,10 @@ function applyMessage(
 ): ChatState {
   const base = state ?? newChat(event.chatId, event.at);
   if (base.closedAt !== null) return base;
-  const restating = looksForRestate(base);
   const next = own(base);
+  // The restate hint is a suggestion for the live widget. A batch (updating in place) never
+  // reads it: no audit line or report shows it, so it skips the key words it costs.
+  const restating = next !== base && looksForRestate(base);
   next.lastAt = Math.max(base.lastAt, event.at);
 
   if (event.author === 'customer') {
@@ -264,8 +266,9 @@ export function reduce(
 /**
  * `reduce` for a caller that owns `state` and has handed it to no one (the batch audit):
  * the state is updated in place rather than copied, so a long transcript leaves no old
- * states behind for the garbage collector. Nested lists and records are replaced as in
- * `reduce`, never changed.
+ * states behind for the garbage collector. Nested records are replaced as in `reduce`, never
+ * changed; the list of waits is appended to. It leaves out the live-only `restate` hint
+ * (`detected.restate`, `recentCustomerWords`), which no audit line or report reads.
  */
 export function reduceInPlace(
   state: ChatState | undefined,

@@ -479,7 +479,13 @@ describe('properties', () => {
     );
   });
 
-  it('(g) reduceInPlace reaches reduce’s states, and reduce never changes a state it was given', () => {
+  it('(g) reduceInPlace reaches reduce’s states but the live-only restate hint, and the same audit lines; reduce never changes a state it was given', () => {
+    /** A state without the restate hint, which only the live widget reads. */
+    const withoutHint = (state: ChatState | undefined) => {
+      if (!state) return state;
+      const { restate: _, ...detected } = state.detected;
+      return { ...state, detected, recentCustomerWords: '' };
+    };
     fc.assert(
       fc.property(transcriptArb(true), ({ events, cfg }) => {
         const pure = new Map<string, ChatState | undefined>();
@@ -492,7 +498,15 @@ describe('properties', () => {
           owned.set(event.chatId, reduceInPlace(owned.get(event.chatId), event, cfg.holdPhrases));
         }
         for (const { state, copy } of given) expect(state).toEqual(copy);
-        expect(owned).toEqual(pure);
+        for (const [chatId, state] of pure) {
+          const inPlace = owned.get(chatId);
+          expect(withoutHint(inPlace)).toEqual(withoutHint(state));
+          expect(inPlace?.detected.restate).toBeUndefined();
+          if (state && inPlace) {
+            const rules = rulesFor(cfg, { tier: state.customer.tier, channel: state.channel });
+            expect(auditChat(inPlace, rules)).toEqual(auditChat(state, rules));
+          }
+        }
       }),
       { numRuns: NUM_RUNS },
     );
