@@ -245,10 +245,9 @@ audit of ~47,000 chats keeps, and 2× leaves about 0.6 µs an event for the engi
 lines and the team report together. Where the time above the floor goes now (\`node
 --cpu-prof dist/cli.js audit … --json\`):
 
-- the engine, ~1.5 µs an event: finding the chat and its message ids ~0.4 µs; the text
-  detectors ~0.4 µs (the restate hint's key words, escalation words, promise, hold and closing
-  patterns), the product's own work on every message; the rest updating ~47,000 states
-  scattered over ~57 MB;
+- the engine, ~1.2 µs an event: finding the chat and its message ids ~0.4 µs; the text
+  detectors ~0.3 µs (escalation words, promise, hold and closing patterns), the product's own
+  work on every message; the rest updating ~47,000 states scattered over ~57 MB;
 - garbage collection, ~0.45 s: ~137 MB is promoted over the run (a chat's data lives as long
   as the chat), ~57 MB of it live at the end;
 - the audit lines, the team report and the JSON, ~0.45 s together.
@@ -267,8 +266,10 @@ and its chats' audit lines taken from the audit; one frozen empty list for every
 \`--json\` written in slices. Second round: a chat's waits as one flat list of numbers,
 appended in place by the batch (was a two-element array per wait: ~0.7 s); no depth walk for
 a line with too few brackets to nest past the limit; a chat's message ids in a list while it
-has few (a set past 32: ~0.3 s of CPU); the report's percentiles from one sort per list, and
-the hour of a breach by arithmetic on the zone's cached offset (the report 238 → 187 ms).
+has few (a set past 32: ~0.3 s of CPU); the batch leaves out the live-only restate hint, the
+key words of every early message, which no audit line or report reads (~0.5 s); the report's
+percentiles from one sort per list, and the hour of a breach by arithmetic on the zone's
+cached offset (the report 238 → 187 ms).
 What did not, and was left out: 1 MiB read chunks (more memory, no time); looking the replay
 mark up only for unknown chats; flat waits copied rather than appended (~0.4 s more CPU);
 report figures that keep no chat state, with each state let go as it is measured (the same
