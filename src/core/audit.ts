@@ -150,6 +150,9 @@ export function createRulesLookup(config: TeamConfig): (state: ChatState) => Cha
   };
 }
 
+/** Sees each chat's final state with its audit line, as `auditReport` makes the line. */
+export type OnAuditedChat = (state: ChatState, chat: AuditChat) => void;
+
 /**
  * Builds the report; `replayed` holds the re-derived timelines of `needsReplay` chats.
  * `onChat` sees each chat's final state with its line, in `auditStates`' order.
@@ -157,7 +160,7 @@ export function createRulesLookup(config: TeamConfig): (state: ChatState) => Cha
 export function auditReport(
   run: AuditRun,
   replayed: ReadonlyMap<string, ChatTimeline> = new Map(),
-  onChat?: (state: ChatState, chat: AuditChat) => void,
+  onChat?: OnAuditedChat,
 ): AuditReport {
   const chats: AuditChat[] = [];
   let duplicates = 0;
@@ -222,18 +225,17 @@ export function createReplay(run: AuditRun) {
   };
 }
 
-/** Audits a whole in-memory list of events (tests, the widget's export). */
+/** Audits a whole in-memory list of events (tests, `audit --from`); `onChat` as `auditReport`'s. */
 export function auditEvents(
   events: readonly ChatEvent[],
   config: TeamConfig,
-  onStates?: (states: Iterable<ChatState>) => void,
+  onChat?: OnAuditedChat,
 ): AuditReport {
   const run = createAuditRun(config);
   for (const event of events) auditEvent(run, event);
   const replay = createReplay(run);
   if (run.needsReplay.size > 0) for (const event of events) replay.add(event);
-  onStates?.(auditStates(run, replay.timelines));
-  return auditReport(run, replay.timelines);
+  return auditReport(run, replay.timelines, onChat);
 }
 
 /**

@@ -29,8 +29,8 @@ function looksForRestate(state: ChatState): boolean {
 
 /**
  * What every new chat's lists and records start as: the reducer replaces a list or record to
- * change it, never changes one in place, so one frozen empty value serves every chat (an
- * audit holds tens of thousands).
+ * change it (only the batch's own list of waits grows in place, and never this one), so one
+ * frozen empty value serves every chat (an audit holds tens of thousands).
  */
 const NONE: readonly never[] = Object.freeze([]);
 const NOTHING: Readonly<Record<string, never>> = Object.freeze({});

@@ -75,25 +75,30 @@ function wallAsUtcSlow(at: number, timeZone: string): number {
 const QUARTER_MS = 900_000;
 /** Per zone, its offset (ms) by quarter-hour number; a report asks of one zone at a time. */
 const offsets = new Map<string, Map<number, number>>();
+/** Offsets kept over every zone: past this many they are all dropped (a server runs long). */
+const MAX_CACHED_OFFSETS = 200_000;
+let cachedOffsets = 0;
 let lastZone = '';
 let lastOffsets = new Map<number, number>();
 
 function wallAsUtc(at: number, timeZone: string): number {
   if (timeZone !== lastZone) {
-    let known = offsets.get(timeZone);
-    if (!known) {
-      known = new Map();
-      offsets.set(timeZone, known);
-    }
+    lastOffsets = offsets.get(timeZone) ?? new Map();
     lastZone = timeZone;
-    lastOffsets = known;
   }
   const quarter = Math.floor(at / QUARTER_MS);
   let offset = lastOffsets.get(quarter);
   if (offset === undefined) {
-    if (lastOffsets.size >= 200_000) lastOffsets.clear();
+    if (cachedOffsets >= MAX_CACHED_OFFSETS) {
+      offsets.clear();
+      lastOffsets = new Map();
+      cachedOffsets = 0;
+    }
+    // Intl throws for an unknown zone here, before the zone is kept.
     offset = wallAsUtcSlow(quarter * QUARTER_MS, timeZone) - quarter * QUARTER_MS;
+    if (lastOffsets.size === 0) offsets.set(timeZone, lastOffsets);
     lastOffsets.set(quarter, offset);
+    cachedOffsets += 1;
   }
   return at + offset;
 }

@@ -20,6 +20,7 @@ import {
   DEFAULT_CONFIG,
   filterAuditReport,
   formatConfigErrors,
+  type OnAuditedChat,
   parseAt,
   parseEventLine,
   type TeamConfig,
@@ -192,7 +193,7 @@ export interface TranscriptHooks {
   /** Every valid event, in the transcript's order. */
   onEvent?: (event: ChatEvent) => void;
   /** Each chat's final state with its audit line, once all is read (the team report's input). */
-  onStates?: (states: ChatState[], lines: AuditChat[]) => void;
+  onChat?: OnAuditedChat;
   /** Standard input only: the most the replay spool may keep on disk, in bytes. */
   spoolLimitBytes?: number;
 }
@@ -208,7 +209,7 @@ export async function auditTranscript(
   config: TeamConfig,
   hooks: TranscriptHooks = {},
 ): Promise<AuditReport> {
-  const { onInvalid, onProgress, onEvent, onStates } = hooks;
+  const { onInvalid, onProgress, onEvent, onChat } = hooks;
   const run: AuditRun = createAuditRun(config);
   const window = createReorderWindow(REORDER_WINDOW, (event) => auditEvent(run, event));
   const spoolLimit = hooks.spoolLimitBytes ?? DEFAULT_SPOOL_LIMIT_MB * 2 ** 20;
@@ -244,15 +245,7 @@ export async function auditTranscript(
         if (parsed.kind === 'event') replay.add(parsed.event);
       });
     }
-    if (!onStates) return auditReport(run, replay.timelines);
-    const states: ChatState[] = [];
-    const lines: AuditChat[] = [];
-    const report = auditReport(run, replay.timelines, (state, line) => {
-      states.push(state);
-      lines.push(line);
-    });
-    onStates(states, lines);
-    return report;
+    return auditReport(run, replay.timelines, onChat);
   } finally {
     spool?.close();
   }
@@ -363,14 +356,14 @@ export const audit: Command = {
     const filters: ChatFilters = { agent: values.agent, since, until };
     // What filters need of each chat, gathered only when a filter is given.
     const facts = isFiltered(filters) ? createChatFacts() : null;
-    // The report reads the audit's own per-chat states: no second copy of the events.
-    let states: ChatState[] | null = null;
-    // With each chat's audit line, when the pass has them: the report need not measure again.
-    let chatLines: AuditChat[] | undefined;
-    const onStates = request
-      ? (all: Iterable<ChatState>, lines?: AuditChat[]) => {
-          states = [...all];
-          chatLines = lines;
+    // The report reads the audit's own per-chat states, with their audit lines: no second
+    // copy of the events, and no chat measured twice.
+    const states: ChatState[] = [];
+    const chatLines: AuditChat[] = [];
+    const onChat: OnAuditedChat | undefined = request
+      ? (state, line) => {
+          states.push(state);
+          chatLines.push(line);
         }
       : undefined;
     const questions = library ? createQuestionLog() : null;
@@ -402,7 +395,7 @@ export const audit: Command = {
       );
       if (onEvent) for (const event of read.events) onEvent(event);
       bar.update(`${read.conversations.toLocaleString('en')} conversations`);
-      report = auditEvents(read.events, config, onStates);
+      report = auditEvents(read.events, config, onChat);
       report.summary.invalidLines = read.invalid;
       invalid = read.invalid;
       bar.done();
@@ -421,14 +414,14 @@ export const audit: Command = {
         onInvalid: (line, error) => writeErr(`${label}: line ${line}: ${error}`),
         onProgress: (lines) => bar.update(`${lines.toLocaleString('en')} lines`),
         onEvent,
-        onStates,
+        onChat,
         spoolLimitBytes: spoolLimitMb * 2 ** 20,
       });
       bar.done();
       invalid = report.summary.invalidLines;
     }
     if (facts) report = applyFilters(report, facts, filters);
-    if (!request || !states) {
+    if (!request) {
       if (values.json) writeAuditJson(report);
       else writeOut(formatAuditTable(report, config));
       return values.strict && invalid > 0 ? 1 : 0;
