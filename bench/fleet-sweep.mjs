@@ -6,7 +6,8 @@
 // docs/fleet-p99.svg (Vega-Lite, as the team report's charts).
 //
 //   node bench/fleet-sweep.mjs [--seconds 20] [--processes 1,2,4] [--rates 200,1000,2000,4000]
-//                              [--shapes 200x10,2000x100,200x1] [--no-doc]
+//                              [--shapes 200x10,2000x100,200x1] [--route team|round-robin]
+//                              [--no-doc]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -22,6 +23,7 @@ const { values: flags } = parseArgs({
     processes: { type: 'string', default: '1,2,4' },
     rates: { type: 'string', default: '200,1000,2000,4000' },
     shapes: { type: 'string', default: '200x10,2000x100,200x1' },
+    route: { type: 'string', default: 'team' },
     doc: { type: 'boolean', default: true },
   },
   allowNegative: true,
@@ -33,6 +35,9 @@ const list = (text, name) => {
   }
   return values;
 };
+if (!['team', 'round-robin'].includes(flags.route)) {
+  throw new Error('--route must be team or round-robin');
+}
 const processCounts = list(flags.processes, 'processes');
 const rates = list(flags.rates, 'rates').sort((a, b) => a - b);
 const shapes = flags.shapes.split(',').map((text) => {
@@ -67,6 +72,8 @@ try {
             String(rate),
             '--seconds',
             flags.seconds,
+            '--route',
+            flags.route,
             '--json',
             out,
           ],
@@ -98,13 +105,14 @@ try {
 
 const fmt = (n) => (n === null || n === undefined || Number.isNaN(n) ? '–' : String(n));
 const rows = points.map(({ widgets, teams, processes, rate, result: r, failed }) => {
-  if (!r) return `| ${processes} | ${widgets} / ${teams} | ${rate} | broke | | | | | | | |`;
+  if (!r) return `| ${processes} | ${widgets} / ${teams} | ${rate} | broke | | | | | | | | |`;
   const rss = r.serverRssMiB.map((s) => s.peak).join(', ');
   const cpu = r.cpuCores.serve.map((c) => fmt(c)).join(', ');
   const kill = r.killed
     ? `${r.killed.backWithinSeconds} s (${r.killed.widgetsCut} cut; p99 ${r.killed.p99Ms} ms)`
     : '–';
-  return `| ${processes} | ${widgets} / ${teams} | ${r.eventsPerSecond}${failed ? ' ✗' : ''} | ${r.p50Ms} / **${r.p99Ms}** | ${r.lost} | ${r.duplicatesApplied} | ${rss} | ${cpu} | ${r.cpuCores.loadGenerator} (${Math.round(r.loadGeneratorShare * 100)} %) | ${fmt(r.redisMiB)} | ${kill} |`;
+  const read = processes > 1 ? (r.teamsReadPerProcess ?? []).map((n) => fmt(n)).join(', ') : '–';
+  return `| ${processes} | ${widgets} / ${teams} | ${r.eventsPerSecond}${failed ? ' ✗' : ''} | ${r.p50Ms} / **${r.p99Ms}** | ${r.lost} | ${r.duplicatesApplied} | ${rss} | ${cpu} | ${read} | ${r.cpuCores.loadGenerator} (${Math.round(r.loadGeneratorShare * 100)} %) | ${fmt(r.redisMiB)} | ${kill} |`;
 });
 const failures = points
   .filter((p) => p.failed && p.result)
@@ -165,17 +173,23 @@ if (flags.doc) {
 \`node bench/fleet-sweep.mjs --seconds ${flags.seconds}\` (${new Date().toISOString().slice(0, 10)}; ${cores} cores, ${mem} GiB; everything on this one machine over loopback).
 Each point is one \`node bench/load.mjs --storage redis --processes N --widgets W --teams T --rate R\`
 in fresh processes: N \`serve\` processes (the built \`dist/cli.js\`) on one \`redis-server\`,
-behind HAProxy 2.6 (round robin, health check on \`/healthz\`; Debian's package). The widgets
+behind HAProxy 2.6 (Debian's package) with a health check on \`/healthz\`. ${
+      flags.route === 'team'
+        ? `It routes each widget by the \`team\` parameter of its URL (consistent hashing), so a team's
+widgets share a process and only that process reads the team's events; webhooks go round
+robin (docs/realtime.md "The balancer").`
+        : 'It routes round robin, so every process reads nearly every team.'
+    } The widgets
 and the webhooks go through HAProxy. Every widget runs the real socket transport. A series
 stops at the first rate where p99 passes ${P99_LIMIT_MS} ms or a check fails (✗). With N > 1,
-after the measured ${flags.seconds} s, one process gets \`kill -9\`. The load then runs 10 s more,
+after the measured ${flags.seconds} s, the process holding the most widgets gets \`kill -9\`. The load then runs 10 s more,
 and "back after kill -9" is the time until the last of its widgets is online again. The p99
 of that window is in brackets.
 
 ![p99 ingest-to-widget latency against the event rate, one panel per shape, a line per fleet size; the dashed line is 100 ms](fleet-p99.svg)
 
-| serve processes | widgets / teams | events/s | p50 / p99 ms | lost | duplicates applied | peak RSS per process (MiB) | CPU per process (cores) | load generator CPU (share) | Redis MiB | back after kill -9 |
-|---|---|---|---|---|---|---|---|---|---|---|
+| serve processes | widgets / teams | events/s | p50 / p99 ms | lost | duplicates applied | peak RSS per process (MiB) | CPU per process (cores) | teams read per process | load generator CPU (share) | Redis MiB | back after kill -9 |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 ${failures.join('\n')}

@@ -180,12 +180,15 @@ export async function spawnServe({ args = [], env = {}, built = false } = {}) {
 }
 
 /**
- * HAProxy in front of `backends` (ports on 127.0.0.1): round robin, a health check on
- * /healthz every 250 ms, and a refused connection retried on another server, so a killed
- * process's widgets land on the others when they reconnect. WebSocket upgrades pass through
- * (HTTP mode); socket.io's polling transport would need `balance source` (docs/realtime.md).
+ * HAProxy in front of `backends` (ports on 127.0.0.1): a health check on /healthz every
+ * 250 ms, and a refused connection retried on another server, so a killed process's widgets
+ * land on the others when they reconnect. WebSocket upgrades pass through (HTTP mode).
+ * `route: 'team'` hashes the `team` query parameter (consistent hashing: a killed process's
+ * teams move, the others stay), which also keeps a polling client's requests on one process;
+ * requests without it (webhooks) and `route: 'round-robin'` go round robin, where polling
+ * would need `balance source` (docs/realtime.md).
  */
-export async function startFront(backends) {
+export async function startFront(backends, { route = 'team' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'playbook-front-'));
   const port = await freePort();
   const config = [
@@ -203,7 +206,8 @@ export async function startFront(backends) {
     `  bind 127.0.0.1:${port}`,
     '  default_backend serve',
     'backend serve',
-    '  balance roundrobin',
+    ...(route === 'team' ? ['  balance url_param team', '  hash-type consistent'] : []),
+    ...(route === 'round-robin' ? ['  balance roundrobin'] : []),
     '  option httpchk GET /healthz',
     ...backends.map((p, i) => `  server s${i} 127.0.0.1:${p} check inter 250 fall 1 rise 2`),
     '',

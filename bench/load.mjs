@@ -9,7 +9,11 @@
 //
 //   node bench/load.mjs [--storage file|memory|redis] [--processes 1] [--widgets 200]
 //                       [--teams W/20] [--chats 10×W] [--rate 200] [--seconds 60]
-//                       [--batch 10] [--kill|--no-kill] [--no-doc] [--json FILE]
+//                       [--batch 10] [--kill|--no-kill] [--route team|round-robin]
+//                       [--no-doc] [--json FILE]
+// --route (N > 1): `team` (default) has HAProxy hash each widget's `team` query parameter, so a
+// team's widgets share a process and only it reads the team's events; `round-robin` spreads
+// them, and every process reads nearly every team.
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -32,6 +36,7 @@ const { values: flags } = parseArgs({
     kill: { type: 'boolean' },
     doc: { type: 'boolean', default: true },
     json: { type: 'string' },
+    route: { type: 'string', default: 'team' },
   },
   allowNegative: true,
 });
@@ -54,6 +59,10 @@ if (PROCESSES > 1 && flags.storage !== 'redis') {
   throw new Error('--processes above 1 needs --storage redis (the processes share its log)');
 }
 if (KILL && PROCESSES < 2) throw new Error('--kill needs at least 2 processes');
+if (!['team', 'round-robin'].includes(flags.route)) {
+  throw new Error('--route must be team or round-robin');
+}
+const ROUTE = PROCESSES > 1 ? flags.route : null;
 if (TEAMS > WIDGETS || TEAMS > CHATS)
   throw new Error('--teams must not exceed --widgets or --chats');
 if (PROCESSES > 1 && !hasCommand('haproxy')) {
@@ -95,7 +104,13 @@ const servers = await Promise.all(
     }),
   ),
 );
-const front = PROCESSES > 1 ? await startFront(servers.map((s) => s.port)) : null;
+const front =
+  PROCESSES > 1
+    ? await startFront(
+        servers.map((s) => s.port),
+        { route: ROUTE },
+      )
+    : null;
 const url = front?.url ?? servers[0].url;
 let cleaned = false;
 async function cleanup() {
@@ -105,6 +120,19 @@ async function cleanup() {
   await front?.stop();
   await redis?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A process's own figures (`GET /v1/health` with the secret): widgets, teams it reads. */
+async function healthOf(server) {
+  try {
+    const res = await fetch(`${server.url}/v1/health`, {
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
+    const { process: p } = await res.json();
+    return { widgets: p.widgets, tailedTeams: p.tailedTeams };
+  } catch {
+    return { widgets: 0, tailedTeams: undefined };
+  }
 }
 
 /** Every process's memory and CPU time (the load generator is this process). */
@@ -234,8 +262,10 @@ function makeWidget(i) {
     wentOfflineAt: null,
     backAt: null,
   };
+  // A team in the URL is what the balancer routes by (docs/realtime.md "Team routing").
+  const widgetUrl = ROUTE === 'team' ? `${url}/?team=${encodeURIComponent(team.name)}` : url;
   const transport = createSocketTransport(
-    { url, token, ioOptions: { transports: ['websocket'] } },
+    { url: widgetUrl, token, ioOptions: { transports: ['websocket'] } },
     clock,
   );
   transport.start({
@@ -417,13 +447,22 @@ const drained = readings();
 // 4. With --kill: the same load for 10 s more, one process killed with SIGKILL at its start;
 // its widgets reconnect through the front to the others and catch up.
 let killPhase = null;
+// Each process's widgets and the teams it reads events for, from its own /v1/health.
+const perProcess = await Promise.all(servers.map((s) => healthOf(s)));
+// The process holding the most widgets is killed: with team routing, whole teams move.
+const victim = perProcess.reduce(
+  (best, p, i) => (p.widgets > perProcess[best].widgets ? i : best),
+  0,
+);
 if (KILL) {
   latency = histogram();
   steadyIngest = quantiles(ingestMs);
   ingestMs.length = 0;
   killedAt = performance.now();
-  servers[0].child.kill('SIGKILL');
-  console.log(`kill -9 of serve process 1 (pid ${servers[0].pid})`);
+  servers[victim].child.kill('SIGKILL');
+  console.log(
+    `kill -9 of serve process ${victim + 1} (pid ${servers[victim].pid}, ${perProcess[victim].widgets} widgets)`,
+  );
   const run = await runLoad(10, 'after the kill');
   await drain(20_000);
   killPhase = { ...run, latency };
@@ -450,6 +489,7 @@ const result = {
   storage: flags.storage,
   processes: PROCESSES,
   teams: TEAMS,
+  route: ROUTE,
   seconds: Math.round(steady.seconds),
   widgets: WIDGETS,
   openChats: CHATS,
@@ -467,8 +507,11 @@ const result = {
   duplicatesApplied: duplicates,
   retryDuplicatesDropped: retryDuplicates,
   connectSeconds: Number(connectSeconds.toFixed(1)),
+  widgetsPerProcess: perProcess.map((p) => p.widgets),
+  teamsReadPerProcess: perProcess.map((p) => p.tailedTeams ?? null),
   killed: KILL
     ? {
+        widgetsOnProcess: perProcess[victim].widgets,
         widgetsCut: cut.length,
         notBack,
         backWithinSeconds: cut.length

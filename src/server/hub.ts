@@ -10,7 +10,14 @@ import {
   validateConfig,
   validateEvent,
 } from '../core/index.ts';
-import type { AppendItem, AppendResult, EventLog, StoredEvent } from './store/types.ts';
+import type {
+  AppendItem,
+  AppendResult,
+  DeliverRecords,
+  EventLog,
+  StoredEvent,
+  TeamFeed,
+} from './store/types.ts';
 import { TeamIndex } from './team-index.ts';
 import type {
   ConfigAuthor,
@@ -33,6 +40,12 @@ export interface HubOptions {
   /** A widget further behind than this gets a snapshot instead of a replay (default 50,000). */
   maxReplay?: number;
   warn?: (message: string) => void;
+  /**
+   * Where live events come from when several processes share the log: a feed of the teams
+   * this process has widgets for, made with the hub's broadcast. Without one, the hub
+   * broadcasts what it appends itself (one process).
+   */
+  feed?: (deliver: DeliverRecords) => TeamFeed;
 }
 
 export interface HubListener {
@@ -75,6 +88,7 @@ export class Hub {
   private readonly configChains = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<HubListener>();
   private readonly warn: (message: string) => void;
+  private readonly feed: TeamFeed | null;
 
   constructor(
     readonly log: EventLog,
@@ -86,6 +100,7 @@ export class Hub {
     this.replayChunk = options.replayChunk ?? 500;
     this.maxReplay = options.maxReplay ?? 50_000;
     this.warn = options.warn ?? (() => {});
+    this.feed = options.feed?.((team, records) => this.broadcast(team, records)) ?? null;
   }
 
   get logId(): string {
@@ -95,6 +110,14 @@ export class Hub {
   /** Rebuilds every team's index from the log (after a restart, the open chats). */
   async open(): Promise<void> {
     for (const team of await this.log.teams()) await this.sync(team);
+  }
+
+  /**
+   * Live events of the team are wanted here (a widget of it joined) until the returned
+   * function is called. Only a hub fed by other processes' appends has anything to do.
+   */
+  watch(team: string): () => void {
+    return this.feed ? this.feed.watch(team) : () => {};
   }
 
   listen(listener: HubListener): () => void {
@@ -152,7 +175,9 @@ export class Hub {
   async append(team: string, items: AppendItem[]): Promise<AppendResult> {
     const result = await this.log.append(team, items, this.now());
     if (result.stored.length > 0) {
-      this.broadcast(team, result.stored);
+      // With a feed, this process's appends come back through it like everyone else's, in
+      // the log's order.
+      if (!this.feed) this.broadcast(team, result.stored);
       await this.fold(team, result.stored);
     }
     return result;
@@ -388,7 +413,13 @@ export class Hub {
     return report;
   }
 
-  stats(): { teams: number; chats: number; openChats: number; events: number } {
+  stats(): {
+    teams: number;
+    chats: number;
+    openChats: number;
+    events: number;
+    tailedTeams?: number;
+  } {
     let chats = 0;
     let openChats = 0;
     let events = 0;
@@ -397,10 +428,12 @@ export class Hub {
       openChats += s.index.openChats;
       for (const c of s.index.chats.values()) events += c.records.length;
     }
-    return { teams: this.teams.size, chats, openChats, events };
+    const stats = { teams: this.teams.size, chats, openChats, events };
+    return this.feed ? { ...stats, tailedTeams: this.feed.teams } : stats;
   }
 
   async close(): Promise<void> {
+    await this.feed?.close();
     await Promise.all([...this.teams.values()].map((s) => s.chain));
     await this.log.close();
   }

@@ -20,6 +20,7 @@ import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { attachSockets } from './sockets.ts';
 import { LocalLog } from './store/local.ts';
 import { type RedisClient, RedisLog } from './store/redis.ts';
+import { RedisTail, tailClient } from './store/redis-tail.ts';
 import type { EventLog } from './store/types.ts';
 
 export { type Role, type SignOptions, signBody, signToken, verifyToken } from './auth.ts';
@@ -131,12 +132,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let log: EventLog;
   let redisLog: RedisLog | null = null;
   let pubClient: RedisClient | null = null;
+  let tailReader: RedisClient | null = null;
   if (options.redis) {
     redisLog = await RedisLog.open({ url: options.redis, prefix: options.redisPrefix, warn });
     log = redisLog;
     try {
       pubClient = await adapterClient(redisLog);
+      tailReader = await tailClient(redisLog, warn);
     } catch (err) {
+      await pubClient?.quit().catch(() => {});
       await redisLog.close();
       throw err;
     }
@@ -148,6 +152,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     retentionMs: options.retentionMs,
     snapshotClosedMs: options.snapshotClosedMs,
     warn,
+    // Several processes: each reads the events of the teams it has widgets for from their
+    // streams (the socket.io adapter carries only configurations and picks).
+    ...(redisLog && tailReader
+      ? { feed: (deliver) => new RedisTail(redisLog, tailReader, deliver, { warn }) }
+      : {}),
   });
 
   let ready = false;
@@ -290,7 +299,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     loopDelay.disable();
     io?.close();
     httpServer?.close();
-    await log.close().catch(() => {});
+    // The hub closes its feed (the tail's reader) and the log.
+    await hub.close().catch(() => {});
     await pubClient?.quit().catch(() => {});
     throw err;
   }

@@ -145,7 +145,9 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
   }
 
   const unlisten = hub.listen({
-    events: (team, batch) => widgets.to(roomOf(team)).emit('events', batch),
+    // Each process hands events to its own widgets: with several, each reads its teams' events
+    // from the shared log (Hub `feed`), so sending them through the adapter would repeat them.
+    events: (team, batch) => widgets.local.to(roomOf(team)).emit('events', batch),
     config: (team, version) => widgets.to(roomOf(team)).emit('config', version),
     picks: (team, picks) => widgets.to(roomOf(team)).emit('picks', picks),
   });
@@ -187,6 +189,7 @@ export function attachSockets(io: Server, hub: Hub, options: SocketOptions): () 
     expireAt(socket, claims.exp * 1000, hub.now());
     // Live batches from now on; whatever comes before the catch-up the widget holds back.
     socket.join(roomOf(team));
+    socket.on('disconnect', hub.watch(team));
 
     const on = (
       event: string,

@@ -66,6 +66,33 @@ describe.skipIf(!available && !inCi)('--redis: two server processes', () => {
     onA.close();
   });
 
+  it("reads a team's events on a node only while that node has one of its widgets", async () => {
+    const tailed = async (node: ChildServer) => {
+      const res = await fetch(`${node.url}/v1/health`, {
+        headers: { authorization: `Bearer ${SECRET}` },
+      });
+      return ((await res.json()) as { process: { tailedTeams: number } }).process.tailedTeams;
+    };
+    const solo = (team: string) => signToken(SECRET, { team, role: 'agent', sub: 'a-9' });
+    const w = widget(a.url, solo('only-on-a'));
+    await connected(w);
+    await w.waitFor(() => w.seq.log !== null);
+    expect(await tailed(a)).toBeGreaterThanOrEqual(1);
+    const onB = await tailed(b);
+    // Posted to B, which has no widget of the team: it reaches the widget on A all the same.
+    await postEvents(b.url, [started('solo-1'), message('solo-1', 'm1', 1)], 'only-on-a');
+    await w.waitFor(() => w.events.some((e) => e.chatId === 'solo-1' && e.type === 'message'));
+    expect(await tailed(b)).toBe(onB);
+    const onA = await tailed(a);
+    w.close();
+    let now = onA;
+    for (let tries = 0; tries < 100 && now !== onA - 1; tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      now = await tailed(a);
+    }
+    expect(now).toBe(onA - 1);
+  });
+
   it('gives distinct, increasing offsets to concurrent appends on both nodes', async () => {
     const w = widget(a.url, token());
     await connected(w);

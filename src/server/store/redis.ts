@@ -101,6 +101,33 @@ export class RedisLog implements EventLog {
     return `${this.prefix}t:${team}:${what}`;
   }
 
+  /** The team's stream of events (what a tail of the team reads). */
+  eventsKey(team: string): string {
+    return this.key(team, 'events');
+  }
+
+  /**
+   * One stream entry as a record, or null (with a warning) when it does not hold a valid
+   * event: the log is shared, and one bad entry must not stop a replay or a tail.
+   */
+  recordOf(team: string, id: string, message: Record<string, string>): StoredEvent | null {
+    const o = Number(id.slice(id.indexOf('-') + 1));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message.e ?? '');
+    } catch {
+      raw = undefined;
+    }
+    const v = validateEvent(raw);
+    if (v.kind !== 'event') {
+      this.warn(`redis ${team} offset ${o}: stored entry is not a valid event, skipped`);
+      return null;
+    }
+    const record: StoredEvent = { o, e: v.event, t: Number(message.t ?? 0) };
+    if (message.k) record.k = message.k;
+    return record;
+  }
+
   async teams(): Promise<string[]> {
     return this.client.sMembers(`${this.prefix}teams`);
   }
@@ -140,21 +167,8 @@ export class RedisLog implements EventLog {
     });
     const records: StoredEvent[] = [];
     for (const { id, message } of entries) {
-      const o = Number(id.slice(id.indexOf('-') + 1));
-      let raw: unknown;
-      try {
-        raw = JSON.parse(message.e ?? '');
-      } catch {
-        raw = undefined;
-      }
-      const v = validateEvent(raw);
-      if (v.kind !== 'event') {
-        this.warn(`redis ${team} offset ${o}: stored entry is not a valid event, skipped`);
-        continue;
-      }
-      const record: StoredEvent = { o, e: v.event, t: Number(message.t ?? 0) };
-      if (message.k) record.k = message.k;
-      records.push(record);
+      const record = this.recordOf(team, id, message);
+      if (record) records.push(record);
     }
     return records;
   }

@@ -54,3 +54,24 @@ export interface EventLog {
   drop(team: string, offsets: ReadonlySet<number>): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The new events of the teams a process watches, read from a log that several processes
+ * append to (Redis). A process watches a team while it holds one of the team's widgets, so
+ * with the balancer routing each team to one process (docs/realtime.md) every event is read
+ * and decoded by about one process, not by all of them.
+ */
+export interface TeamFeed {
+  /**
+   * Delivers the team's events stored from about now on (a widget joining resumes from its
+   * own offset, so an overlap is harmless) until the returned function is called. Counted:
+   * the team is read while any watcher is left.
+   */
+  watch(team: string): () => void;
+  /** Teams being read now. */
+  readonly teams: number;
+  close(): Promise<void>;
+}
+
+/** Hands a feed's records, in offset order per team, to whoever broadcasts them. */
+export type DeliverRecords = (team: string, records: StoredEvent[]) => void;
