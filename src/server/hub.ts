@@ -100,7 +100,13 @@ export class Hub {
     this.replayChunk = options.replayChunk ?? 500;
     this.maxReplay = options.maxReplay ?? 50_000;
     this.warn = options.warn ?? (() => {});
-    this.feed = options.feed?.((team, records) => this.broadcast(team, records)) ?? null;
+    this.feed =
+      options.feed?.((team, records) => {
+        this.broadcast(team, records);
+        this.fold(team, records).catch((err: unknown) =>
+          this.warn(`team ${team}: folding live events: ${(err as Error).message}`),
+        );
+      }) ?? null;
   }
 
   get logId(): string {
@@ -163,11 +169,21 @@ export class Hub {
     });
   }
 
+  /**
+   * Folds records this process has in hand (its own appends; with a feed, also its teams'
+   * live events, which repeat its own). When they do not follow on from the index, one
+   * process catches up at once; with a feed, whoever reads the index next catches up
+   * (`sync`, `snapshot`, `compact`), so a process reads other teams' events only when it
+   * needs them, not on every webhook it happens to store.
+   */
   private fold(team: string, stored: StoredEvent[]): Promise<void> {
     return this.serial(team, async (s) => {
-      const first = stored[0];
-      if (first && first.o === s.index.head + 1) s.index.fold(stored);
-      else await this.catchUp(team, s);
+      const head = s.index.head;
+      const fresh = stored[0] && stored[0].o <= head ? stored.filter((r) => r.o > head) : stored;
+      const first = fresh[0];
+      if (!first) return;
+      if (first.o === head + 1) s.index.fold(fresh);
+      else if (!this.feed) await this.catchUp(team, s);
     });
   }
 

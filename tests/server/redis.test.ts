@@ -93,6 +93,23 @@ describe.skipIf(!available && !inCi)('--redis: two server processes', () => {
     expect(now).toBe(onA - 1);
   });
 
+  it("gives a new widget every chat of a team whose events it stored only some of", async () => {
+    // No widget of the team anywhere: each node folds what it stores and reads the rest of
+    // the team's log only when a widget of the team needs it.
+    const team = 'stored-here-and-there';
+    await postEvents(a.url, [started('h-1'), message('h-1', 'm1', 1)], team);
+    await postEvents(b.url, [started('h-2'), message('h-2', 'm1', 2)], team);
+    await postEvents(a.url, [started('h-3'), message('h-3', 'm1', 3)], team);
+    const onB = widget(b.url, signToken(SECRET, { team, role: 'agent', sub: 'a-7' }));
+    await connected(onB);
+    await onB.waitFor(() => ['h-1', 'h-2', 'h-3'].every((id) => onB.timelines.has(id)));
+    expect(onB.seq.last).toBe(6);
+    // And from now on it gets the team's events live, whichever node stores them.
+    await postEvents(a.url, [message('h-1', 'm2', 9, 'agent')], team);
+    await onB.waitFor(() => onB.seq.last === 7);
+    onB.close();
+  });
+
   it('gives distinct, increasing offsets to concurrent appends on both nodes', async () => {
     const w = widget(a.url, token());
     await connected(w);
