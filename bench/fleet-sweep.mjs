@@ -175,9 +175,10 @@ Each point is one \`node bench/load.mjs --storage redis --processes N --widgets 
 in fresh processes: N \`serve\` processes (the built \`dist/cli.js\`) on one \`redis-server\`,
 behind HAProxy 2.6 (Debian's package) with a health check on \`/healthz\`. ${
       flags.route === 'team'
-        ? `It routes each widget by the \`team\` parameter of its URL (consistent hashing), so a team's
-widgets share a process and only that process reads the team's events; webhooks go round
-robin (docs/realtime.md "The balancer").`
+        ? `It routes each widget by the \`team\` parameter of its URL (consistent hashing, bounded at
+125 % of the average load), so a team's widgets share a process and only that process reads
+the team's events, unless the team is too big for one; webhooks go round robin
+(docs/realtime.md "The balancer").`
         : 'It routes round robin, so every process reads nearly every team.'
     } The widgets
 and the webhooks go through HAProxy. Every widget runs the real socket transport. A series

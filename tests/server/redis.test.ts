@@ -1,5 +1,6 @@
-// Scale-out: two `serve --redis` processes share rooms (redis-streams-adapter) and the event
-// log (one Redis Stream per team, offsets = stream order). A widget can move to any node.
+// Scale-out: two `serve --redis` processes share the event log (one Redis Stream per team,
+// offsets = stream order). Each reads its widgets' teams' live events from their streams;
+// configurations and picks go through the redis-streams-adapter. A widget can move to any node.
 import { signToken } from '../../src/server/auth.ts';
 import type { RunningServer } from '../../src/server/index.ts';
 import { MAX_PICKS } from '../../src/server/store/types.ts';
