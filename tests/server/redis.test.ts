@@ -94,7 +94,7 @@ describe.skipIf(!available && !inCi)('--redis: two server processes', () => {
     expect(now).toBe(onA - 1);
   });
 
-  it("gives a new widget every chat of a team whose events it stored only some of", async () => {
+  it('gives a new widget every chat of a team whose events it stored only some of', async () => {
     // No widget of the team anywhere: each node folds what it stores and reads the rest of
     // the team's log only when a widget of the team needs it.
     const team = 'stored-here-and-there';
