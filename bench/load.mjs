@@ -262,7 +262,7 @@ function makeWidget(i) {
     wentOfflineAt: null,
     backAt: null,
   };
-  // A team in the URL is what the balancer routes by (docs/realtime.md "Team routing").
+  // A team in the URL is what the balancer routes by (docs/realtime.md "The balancer").
   const widgetUrl = ROUTE === 'team' ? `${url}/?team=${encodeURIComponent(team.name)}` : url;
   const transport = createSocketTransport(
     { url: widgetUrl, token, ioOptions: { transports: ['websocket'] } },

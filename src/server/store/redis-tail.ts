@@ -3,7 +3,7 @@
 // broadcasts from the socket.io adapter. One blocking XREAD covers all watched teams on a
 // connection of its own; when a team is added, the read is interrupted (CLIENT UNBLOCK) so
 // the new team's events are not held up behind the old list.
-import type { RedisClient, RedisLog } from './redis.ts';
+import { offsetOf, type RedisClient, type RedisLog } from './redis.ts';
 import type { DeliverRecords, StoredEvent, TeamFeed } from './types.ts';
 
 export interface RedisTailOptions {
@@ -190,7 +190,7 @@ export class RedisTail implements TeamFeed {
         if (team === undefined || !entry || entry.last === null) continue;
         const records: StoredEvent[] = [];
         for (const { id, message } of messages) {
-          const o = Number(id.slice(id.indexOf('-') + 1));
+          const o = offsetOf(id);
           if (o <= entry.last) continue;
           entry.last = o;
           const record = this.log.recordOf(team, id, message);

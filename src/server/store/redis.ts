@@ -30,6 +30,11 @@ import {
 
 export type RedisClient = ReturnType<typeof createClient>;
 
+/** The offset of a stream entry, from its id `0-<offset>`. */
+export function offsetOf(id: string): number {
+  return Number(id.slice(id.indexOf('-') + 1));
+}
+
 const APPEND = `
 local n = tonumber(ARGV[1])
 local t = ARGV[2]
@@ -111,7 +116,7 @@ export class RedisLog implements EventLog {
    * event: the log is shared, and one bad entry must not stop a replay or a tail.
    */
   recordOf(team: string, id: string, message: Record<string, string>): StoredEvent | null {
-    const o = Number(id.slice(id.indexOf('-') + 1));
+    const o = offsetOf(id);
     let raw: unknown;
     try {
       raw = JSON.parse(message.e ?? '');
